@@ -1,0 +1,239 @@
+"""``ipgraph build``: ontology + report folders → checked dataset → embedded store and dumps, atomically.
+
+The output directory is written in a temporary sibling and renamed into place only when everything succeeded,
+so a failed build leaves the previous one untouched. Dumps are byte-identical for the same input: lines of
+N-Quads are sorted and blank nodes get canonical labels.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph
+from rdflib.compare import to_canonical_graph
+
+from ipgraph.errors import InputError
+from ipgraph.facts import find_report_folders
+from ipgraph.graph import BuildResult, build_dataset
+from ipgraph.namespace import PREFIXES
+
+STORE_DIR = "store"
+DUMP_BASENAME = "ipgraph"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class BuildSummary:
+    """What a build made, for the one-screen summary."""
+
+    out: Path
+    triples_per_graph: dict[str, int]
+    counts: dict[str, int]
+    checks: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        """Whether every check passed."""
+        return not self.problems
+
+    def text(self) -> str:
+        """The summary printed by ``ipgraph build``."""
+        lines = [f"built {self.out}"]
+        total = sum(self.triples_per_graph.values())
+        lines.append(f"  triples: {total:,}")
+        for g, n in sorted(self.triples_per_graph.items()):
+            lines.append(f"    {g.rsplit('/', 1)[-1]:<11} {n:>7,}")
+        lines.append("  " + ", ".join(f"{k}: {v:,}" for k, v in self.counts.items()))
+        if self.checks:
+            passed = sum(1 for v in self.checks.values() if v == 0)
+            lines.append(f"  checks passed: {passed}/{len(self.checks)}")
+        for p in self.problems:
+            lines.append(f"  FAILED {p}")
+        lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()))
+        return "\n".join(lines)
+
+
+def assemble(data_dir: Path, ontology_path: Path) -> BuildResult:
+    """Read and check everything; return the dataset (nothing is written)."""
+    if not data_dir.is_dir():
+        raise InputError("data directory not found", data_dir)
+    folders = find_report_folders(data_dir)
+    if not folders:
+        raise InputError("no report folder (a folder with report.yaml) under reports/", data_dir)
+    return build_dataset(ontology_path, folders)
+
+
+def canonical_nquads(ds: Dataset) -> str:
+    """N-Quads of the dataset, blank nodes relabelled canonically, lines sorted."""
+    lines: list[str] = []
+    for g in ds.graphs():
+        if len(g) == 0:
+            continue
+        graph: Graph = g
+        if any(isinstance(t, BNode) for triple in g for t in triple):
+            graph = to_canonical_graph(g)
+        for s, p, o in graph:
+            lines.append(f"{_nt(s)} {_nt(p)} {_nt(o)} <{g.identifier}> .")
+    lines.sort()
+    return "\n".join(lines) + "\n"
+
+
+def _nt(term: object) -> str:
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:b{term}" if not str(term).startswith("c") else f"_:{term}"
+    if isinstance(term, Literal):
+        lex = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if term.language:
+            return f'"{lex}"@{term.language}'
+        if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
+            return f'"{lex}"^^<{term.datatype}>'
+        return f'"{lex}"'
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def write_outputs(nquads: str, out_tmp: Path) -> dict[str, int]:
+    """Load the store and write every dump into ``out_tmp``; return triples per named graph."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(out_tmp / STORE_DIR))
+    store.bulk_load(nquads.encode("utf-8"), ox.RdfFormat.N_QUADS)
+    store.optimize()
+    (out_tmp / f"{DUMP_BASENAME}.nq").write_text(nquads, encoding="utf-8")
+    prefixes = dict(sorted(PREFIXES.items()))
+    counts: dict[str, int] = {}
+    for g in sorted(store.named_graphs(), key=lambda n: n.value):
+        counts[g.value] = sum(1 for _ in store.quads_for_pattern(None, None, None, g))
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
+    (out_tmp / f"{DUMP_BASENAME}.trig").write_bytes(
+        ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
+    )
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=_triple_key)
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    (out_tmp / f"{DUMP_BASENAME}.nt").write_bytes(b"\n".join(sorted(nt.splitlines())) + b"\n")
+    (out_tmp / f"{DUMP_BASENAME}.ttl").write_bytes(
+        ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    )
+    _write_jsonld(triples, out_tmp, prefixes)
+    return counts
+
+
+def _triple_key(t: object) -> tuple[str, str, str]:
+    import pyoxigraph as ox
+
+    assert isinstance(t, ox.Triple)
+    return (str(t.subject), str(t.predicate), str(t.object))
+
+
+def _write_jsonld(triples: list[object], out_tmp: Path, prefixes: dict[str, str]) -> None:
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+
+    def term(t: object) -> URIRef | BNode | Literal:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        assert isinstance(t, ox.Literal)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    g = Graph()
+    for t in triples:
+        assert isinstance(t, ox.Triple)
+        g.add((term(t.subject), term(t.predicate), term(t.object)))  # type: ignore[arg-type]
+    context = {"@context": prefixes}
+    doc = json.loads(g.serialize(format="json-ld", context=prefixes, auto_compact=True))
+    doc["@context"] = f"{DUMP_BASENAME}.context.jsonld"
+    body = _sorted_json(doc)
+    (out_tmp / f"{DUMP_BASENAME}.context.jsonld").write_text(
+        json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    (out_tmp / f"{DUMP_BASENAME}.jsonld").write_text(
+        json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+def _sorted_json(node: object) -> object:
+    """Sort JSON-LD arrays (but not ``@list`` values) so the output is byte-stable."""
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sorted_json(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_json(v) for v in node]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return node
+
+
+def build(data_dir: Path, out: Path, ontology_path: Path, validate: bool = True) -> BuildSummary:
+    """Build everything into ``out`` atomically."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    result = assemble(data_dir, ontology_path)
+    timings["read+resolve"] = time.perf_counter() - t0
+    problems: list[str] = []
+    checks: dict[str, int] = {}
+    if validate:
+        from ipgraph.validate import validate_result
+
+        t = time.perf_counter()
+        report = validate_result(result, ontology_path)
+        checks, problems = report.counts, report.messages()
+        timings["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    nquads = canonical_nquads(result.dataset)
+    out = out.resolve()
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot write the output directory: {exc.strerror}", out) from None
+    try:
+        counts = write_outputs(nquads, tmp)
+        manifest = {
+            "reports": sorted(result.reports),
+            "sources": {rid: s.sha256 for rid, s in sorted(result.sources.items())},
+            "counts": result.counts,
+            "graphs": counts,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        timings["store+dumps"] = time.perf_counter() - t
+        if problems:
+            raise _ChecksFailed(problems)
+        old = None
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            out.rename(old / out.name)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except _ChecksFailed:
+        shutil.rmtree(tmp, ignore_errors=True)
+        summary = BuildSummary(out, counts, result.counts, checks, problems, timings)
+        summary.out = Path(f"{out} (NOT written: checks failed; the previous build is untouched)")
+        return summary
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(f"cannot write the output directory: {exc.strerror}", out) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    timings["total"] = time.perf_counter() - t0
+    return BuildSummary(out, counts, result.counts, checks, problems, timings)
+
+
+class _ChecksFailed(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems

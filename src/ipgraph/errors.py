@@ -1,0 +1,37 @@
+"""Errors that the command line reports as one line, with the file and line they concern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IpgraphError(Exception):
+    """Base of every error ipgraph reports to a user without a traceback."""
+
+    exit_code = 2
+
+
+class InputError(IpgraphError):
+    """Bad input: a data file, a query, a parameter or a path.
+
+    >>> str(InputError("quote not found", Path("data/x.yaml"), 12))
+    'data/x.yaml:12: quote not found'
+    """
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class NotConformingError(IpgraphError):
+    """The graph or data does not conform (exit code 1)."""
+
+    exit_code = 1

@@ -1,0 +1,503 @@
+"""Turn report folders into RDF: facts, provenance and the report's structure, in named graphs.
+
+Every quote is resolved to character offsets in the source text and to its innermost section; every CURIE is
+checked against the ontology and the entities the data defines; every figure must be written in one of its
+quotes. A problem raises :class:`ipgraph.errors.InputError` naming the data file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from ipgraph.errors import InputError
+from ipgraph.facts import (
+    EntityDef,
+    FactBlock,
+    ObservationDef,
+    Quote,
+    ReportDef,
+    Where,
+    load_report,
+    to_decimal,
+)
+from ipgraph.namespace import ID_BASE, ID_PREFIXES, IPG, PREFIXES
+from ipgraph.numerals import value_occurs
+from ipgraph.source import SourceText
+
+GRAPH_BASE = "https://w3id.org/ipgraph/graph/"
+GRAPH_ONTOLOGY = URIRef(GRAPH_BASE + "ontology")
+GRAPH_FACTS = URIRef(GRAPH_BASE + "facts")
+GRAPH_PROVENANCE = URIRef(GRAPH_BASE + "provenance")
+GRAPH_DERIVED = URIRef(GRAPH_BASE + "derived")
+GRAPH_LINKS = URIRef(GRAPH_BASE + "links")
+
+QB = Namespace(PREFIXES["qb"])
+OA = Namespace(PREFIXES["oa"])
+PROV = Namespace(PREFIXES["prov"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+
+ONTOLOGY_PREFIXES = (
+    "scheme", "right", "charge", "law", "article", "function", "level", "category", "breakdown", "unit",
+    "uom", "measure", "qualifier", "direction", "dsd",
+)  # fmt: skip
+#: External properties data files may use, and whether their value is a resource (True) or a literal.
+EXTERNAL_PROPERTIES: dict[str, bool] = {
+    "skos:exactMatch": True, "skos:closeMatch": True, "skos:broader": True, "skos:narrower": True,
+    "skos:related": True, "skos:inScheme": True, "skos:note": False, "skos:scopeNote": False,
+    "owl:sameAs": True, "rdfs:seeAlso": True, "org:subOrganizationOf": True, "org:hasSubOrganization": True,
+    "org:memberOf": True, "dcterms:publisher": True, "dcterms:creator": True, "dcterms:isPartOf": True,
+    "dcterms:hasPart": True, "dcterms:subject": True, "dcterms:spatial": True, "dcterms:issued": False,
+    "dcterms:language": False, "dcterms:title": False, "dcterms:alternative": False,
+}  # fmt: skip
+DIMENSION_FIELDS: dict[str, tuple[URIRef, str, str | None]] = {
+    # field: (dimension property, prefix of short codes, default code)
+    "entity": (IPG.observedEntity, "", None),
+    "function": (IPG.procuratorialFunction, "function", "all-functions"),
+    "category": (IPG.caseCategory, "category", "all-cases"),
+    "charge": (IPG.charge, "charge", "ip-crime"),
+    "right": (IPG.rightType, "right", "intellectual-property"),
+    "breakdown": (IPG.breakdown, "breakdown", "total"),
+    "unit": (IPG.statUnit, "unit", None),
+    "measure": (IPG.statMeasure, "measure", None),
+}
+DEFAULT_UOM = {
+    "count": "number", "rank": "number", "change-amount": "number", "share": "percent", "rate": "percent",
+    "change-rate": "percent", "change-multiple": "multiple", "average-duration": "day",
+}  # fmt: skip
+CHANGE_MEASURES = {"change-rate", "change-multiple", "change-amount"}
+SHARE_MEASURES = {"share", "rate"}
+CONTEXT_CHARS = 32
+
+
+def id_iri(prefix: str, slug: str) -> URIRef:
+    """The IRI of an identifier ``prefix:slug``.
+
+    >>> id_iri("obs", "shanghai-2023-ip-criminal-cases")
+    rdflib.term.URIRef('https://w3id.org/ipgraph/id/obs/shanghai-2023-ip-criminal-cases')
+    """
+    return URIRef(f"{ID_BASE}{prefix}/{slug}")
+
+
+@dataclass
+class BuildResult:
+    """The dataset and what the build learned on the way."""
+
+    dataset: Dataset
+    sources: dict[str, SourceText] = field(default_factory=dict)
+    reports: dict[str, ReportDef] = field(default_factory=dict)
+    quote_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, ontology: Graph, reports: list[ReportDef]) -> None:
+        self.ontology = ontology
+        self.reports = reports
+        self.ds = Dataset()
+        for prefix, ns in PREFIXES.items():
+            self.ds.bind(prefix, ns, override=True)
+        self.facts = self.ds.graph(GRAPH_FACTS)
+        self.prov = self.ds.graph(GRAPH_PROVENANCE)
+        self.onto_graph = self.ds.graph(GRAPH_ONTOLOGY)
+        self.onto_subjects = {s for s in ontology.subjects() if isinstance(s, URIRef)}
+        self.object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+        self.datatype_props = set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
+        self.classes = set(ontology.subjects(RDF.type, OWL.Class))
+        self.entities: dict[URIRef, EntityDef] = {}
+        self.statement_quotes: dict[tuple[Node, Node, Node], set[URIRef]] = {}
+        self.result = BuildResult(self.ds)
+
+    # ------------------------------------------------------------------ CURIEs
+    def curie(self, text: Any, where: Where, report: ReportDef, default_prefix: str = "") -> URIRef:
+        if not isinstance(text, str) or not text:
+            raise where.error(f"expected a CURIE, got {text!r}")
+        if ":" not in text:
+            if not default_prefix:
+                raise where.error(f"{text!r} is not a CURIE (prefix:name)")
+            text = f"{default_prefix}:{text}"
+        prefix, _, local = text.partition(":")
+        if prefix == "section":
+            source = self.result.sources[report.id]
+            try:
+                source.section(local)
+            except KeyError:
+                raise where.error(f"no section {local!r} in the report's source text") from None
+            return id_iri("section", f"{report.id}-{local}")
+        if prefix not in PREFIXES:
+            raise where.error(f"unknown prefix {prefix!r} in {text!r}")
+        if prefix == "ipg" and URIRef(PREFIXES["ipg"] + local) not in self.onto_subjects:
+            raise where.error(f"{text} is not a term of the ontology")
+        return URIRef(PREFIXES[prefix] + local)
+
+    def check_defined(self, iri: URIRef, where: Where, shown: str) -> None:
+        if not str(iri).startswith(ID_BASE):
+            return
+        prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
+        if prefix in ("section", "quote", "obs", "dataset", "statement", "source"):
+            return
+        if iri in self.onto_subjects or iri in self.entities:
+            return
+        hint = " (code lists are in ontology/ipgraph.ttl)" if prefix in ONTOLOGY_PREFIXES else ""
+        raise where.error(f"{shown} is used but never defined{hint}")
+
+    def prop(self, name: str, where: Where, report: ReportDef) -> tuple[URIRef, bool | None]:
+        """A property and whether its value is a resource (None: either)."""
+        if ":" not in name:
+            iri = URIRef(PREFIXES["ipg"] + name)
+            if iri not in self.onto_subjects:
+                raise where.error(f"unknown property {name!r}: not a term of the ontology")
+        elif name in EXTERNAL_PROPERTIES:
+            return self.curie(name, where, report), EXTERNAL_PROPERTIES[name]
+        else:
+            iri = self.curie(name, where, report)
+            if not str(iri).startswith(PREFIXES["ipg"]):
+                allowed = ", ".join(sorted(EXTERNAL_PROPERTIES))
+                raise where.error(
+                    f"property {name!r} is not allowed in data files (use ipg terms or {allowed})"
+                )
+        if iri in self.object_props:
+            return iri, True
+        if iri in self.datatype_props:
+            return iri, False
+        raise where.error(f"{name!r} is not a property of the ontology")
+
+    # ------------------------------------------------------------------ quotes
+    def resolve_quote(self, quote: Quote, report: ReportDef) -> URIRef:
+        source = self.result.sources[report.id]
+        starts = source.find_all(quote.text)
+        shown = quote.text if len(quote.text) <= 90 else quote.text[:87] + "..."
+        if not starts:
+            squeezed = " ".join(quote.text.split()).replace("’", "'").replace("“", '"').replace("”", '"')
+            text = " ".join(source.text.split()).replace("’", "'").replace("“", '"').replace("”", '"')
+            hint = " (it differs only in spaces or quote marks)" if squeezed in text else ""
+            raise quote.where.error(f"quote not found in {source.path.name}{hint}: “{shown}”")
+        if quote.occurrence is not None:
+            if quote.occurrence > len(starts):
+                raise quote.where.error(
+                    f"quote occurs {len(starts)} time(s), not {quote.occurrence}: “{shown}”"
+                )
+            start = starts[quote.occurrence - 1]
+        elif len(starts) > 1:
+            raise quote.where.error(f"quote occurs {len(starts)} times; add 'occurrence: N': “{shown}”")
+        else:
+            start = starts[0]
+        end = start + len(quote.text)
+        self.result.quote_spans.setdefault(report.id, []).append((start, end))
+        iri = id_iri("quote", f"{report.id}-{start}-{end}")
+        if (iri, RDF.type, IPG.SourceQuote) in self.prov:
+            return iri
+        tq, tp = URIRef(f"{iri}-quote-selector"), URIRef(f"{iri}-position-selector")
+        section = source.section_at(start)
+        p = self.prov
+        p.add((iri, RDF.type, IPG.SourceQuote))
+        p.add((iri, RDF.type, OA.SpecificResource))
+        p.add((iri, OA.hasSource, id_iri("source", report.id)))
+        p.add((iri, OA.hasSelector, tq))
+        p.add((iri, OA.hasSelector, tp))
+        p.add((iri, IPG.section, id_iri("section", f"{report.id}-{section.number}")))
+        p.add((iri, IPG.report, id_iri("report", report.id)))
+        p.add((tq, RDF.type, OA.TextQuoteSelector))
+        p.add((tq, OA.exact, Literal(quote.text)))
+        p.add((tq, OA.prefix, Literal(source.text[max(0, start - CONTEXT_CHARS) : start])))
+        p.add((tq, OA.suffix, Literal(source.text[end : end + CONTEXT_CHARS])))
+        p.add((tp, RDF.type, OA.TextPositionSelector))
+        p.add((tp, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        p.add((tp, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+        return iri
+
+    # ------------------------------------------------------------------ report structure
+    def add_report_structure(self, report: ReportDef) -> None:
+        source = self.result.sources[report.id]
+        rep = id_iri("report", report.id)
+        src = id_iri("source", report.id)
+        p = self.prov
+        p.add((src, RDF.type, IPG.SourceText))
+        p.add((src, IPG.report, rep))
+        p.add((src, IPG.sha256, Literal(source.sha256)))
+        p.add((src, RDFS.label, Literal(f"source text of report {report.id}: {source.path.name}", lang="en")))
+        p.add((src, DCTERMS["format"], Literal("text/plain; charset=utf-8")))
+        for s in source.sections:
+            iri = id_iri("section", f"{report.id}-{s.number}")
+            p.add((iri, RDF.type, IPG.Footnote if s.kind == "footnote" else IPG.ReportSection))
+            p.add((iri, IPG.report, rep))
+            p.add((iri, IPG.sectionNumber, Literal(s.number)))
+            p.add((iri, IPG.heading, Literal(s.heading)))
+            p.add((iri, IPG.startOffset, Literal(s.start, datatype=XSD.nonNegativeInteger)))
+            p.add((iri, IPG.endOffset, Literal(s.end, datatype=XSD.nonNegativeInteger)))
+            label = f"footnote {s.number[2:]}" if s.kind == "footnote" else f"section {s.number}"
+            p.add((iri, RDFS.label, Literal(f"{report.id} {label}", lang="en")))
+            if s.parent:
+                p.add((iri, IPG.parentSection, id_iri("section", f"{report.id}-{s.parent}")))
+            if s.footnote_of:
+                p.add((iri, IPG.footnoteOf, id_iri("section", f"{report.id}-{s.footnote_of}")))
+
+    # ------------------------------------------------------------------ entities and statements
+    def collect_entities(self) -> None:
+        for report in self.reports:
+            for block in report.blocks:
+                for ent in block.entities:
+                    iri = self.curie(ent.id, ent.where, report)
+                    if not str(iri).startswith(ID_BASE):
+                        raise ent.where.error(
+                            f"entity ids must use an ipgraph identifier prefix, not {ent.id!r}"
+                        )
+                    prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
+                    if prefix not in ID_PREFIXES:
+                        raise ent.where.error(f"unknown identifier prefix in {ent.id!r}")
+                    if iri in self.onto_subjects:
+                        raise ent.where.error(f"{ent.id} is defined by the ontology; do not define it again")
+                    if iri in self.entities:
+                        first = self.entities[iri].where
+                        raise ent.where.error(f"{ent.id} is already defined at {first.path}:{first.line}")
+                    self.entities[iri] = ent
+
+    def literal(self, value: Any, prop: URIRef, where: Where) -> Literal:
+        if isinstance(value, dict):
+            lex = value.get("value")
+            if "lang" in value:
+                return Literal(str(lex), lang=str(value["lang"]))
+            if "datatype" in value:
+                dt = str(value["datatype"])
+                prefix, _, local = dt.partition(":")
+                if prefix != "xsd":
+                    raise where.error(f"datatype must be an xsd: type, not {dt!r}")
+                return Literal(str(lex), datatype=XSD[local])
+            raise where.error("a literal mapping needs 'value' and 'lang' or 'datatype'")
+        ranges = set(self.ontology.objects(prop, RDFS.range))
+        if isinstance(value, bool):
+            raise where.error(f"unexpected boolean {value!r}")
+        if isinstance(value, int | float):
+            dt = next((r for r in ranges if str(r).startswith(str(XSD))), XSD.decimal)
+            return Literal(str(to_decimal(value, where, "a number")), datatype=dt)
+        if XSD.string in ranges or not ranges:
+            return Literal(str(value))
+        dt = next(iter(ranges))
+        return Literal(str(value), datatype=dt if isinstance(dt, URIRef) else None)
+
+    def add_statement(
+        self,
+        s: URIRef,
+        pname: str,
+        raw: Any,
+        where: Where,
+        report: ReportDef,
+        quotes: list[URIRef],
+        quote_texts: list[str],
+    ) -> None:
+        p, is_resource = self.prop(pname, where, report)
+        o: Node
+        is_curie = isinstance(raw, str) and ":" in raw and raw.split(":", 1)[0] in [*PREFIXES, "section"]
+        if is_resource and not is_curie:
+            raise where.error(f"{pname} takes a resource (a CURIE), not {raw!r}")
+        if is_curie and is_resource is not False:
+            o = self.curie(raw, where, report)
+            self.check_defined(o, where, str(raw))
+        else:
+            o = self.literal(raw, p, where)
+            if isinstance(raw, int | float) and not any(
+                value_occurs(Decimal(str(raw)), q) for q in quote_texts
+            ):
+                raise where.error(f"the number {raw} of {pname} is not written in the block's quote")
+        self.check_defined(s, where, str(s))
+        self.facts.add((s, p, o))
+        self.statement_quotes.setdefault((s, p, o), set()).update(quotes)
+
+    def add_entity(
+        self, ent: EntityDef, report: ReportDef, quotes: list[URIRef], quote_texts: list[str]
+    ) -> None:
+        iri = self.curie(ent.id, ent.where, report)
+        if not ent.types:
+            raise ent.where.error(f"entity {ent.id} needs a 'type'")
+        for t in ent.types:
+            cls = URIRef(PREFIXES["ipg"] + t) if ":" not in t else self.curie(t, ent.where, report)
+            if cls not in self.classes:
+                raise ent.where.error(f"type {t!r} of {ent.id} is not a class of the ontology")
+            self.facts.add((iri, RDF.type, cls))
+        for lang in ("en", "zh"):
+            if not ent.labels.get(lang):
+                raise ent.where.error(f"entity {ent.id} needs a label in {lang!r}")
+        for lang, text in sorted(ent.labels.items()):
+            self.facts.add((iri, RDFS.label, Literal(str(text), lang=lang)))
+            self.facts.add((iri, SKOS.prefLabel, Literal(str(text), lang=lang)))
+        for lang, texts in sorted(ent.alt_labels.items()):
+            for text in texts:
+                self.facts.add((iri, SKOS.altLabel, Literal(str(text), lang=lang)))
+        if ent.definition:
+            self.facts.add((iri, SKOS.definition, Literal(str(ent.definition), lang="en")))
+        for q in quotes:
+            self.prov.add((iri, PROV.wasDerivedFrom, q))
+        for pname, value, where in ent.props:
+            self.add_statement(iri, pname, value, where, report, quotes, quote_texts)
+
+    # ------------------------------------------------------------------ observations
+    def add_observations(
+        self, report: ReportDef, items: list[tuple[ObservationDef, list[URIRef], list[str]]]
+    ) -> None:
+        settings = report.settings
+        ids: dict[str, ObservationDef] = {}
+        keys: dict[tuple[Node, ...], ObservationDef] = {}
+        for obs, _, _ in items:
+            if obs.id in ids:
+                first = ids[obs.id].where
+                raise obs.where.error(
+                    f"observation id {obs.id!r} is already used at {first.path}:{first.line}"
+                )
+            ids[obs.id] = obs
+        for obs, quotes, quote_texts in items:
+            f, w = obs.fields, obs.where
+            iri = id_iri("obs", f"{report.id}-{obs.id}")
+            trend = obs.is_trend
+            dataset = id_iri("dataset", f"{report.id}-trends" if trend else report.id)
+            g = self.facts
+            g.add((iri, RDF.type, IPG.StatedObservation))
+            g.add((iri, QB.dataSet, dataset))
+            period = f.get("period", settings.get("period"))
+            if period is None:
+                raise w.error(f"observation {obs.id} needs 'period' (or report.yaml 'period')")
+            period_lit = Literal(str(period), datatype=XSD.gYear)
+            area = self.curie(f.get("area", settings.get("area")), w, report)
+            self.check_defined(area, w, str(f.get("area", settings.get("area"))))
+            dims: list[tuple[URIRef, Node]] = [(IPG.refPeriod, period_lit), (IPG.refArea, area)]
+            for name, (dim, prefix, default) in DIMENSION_FIELDS.items():
+                raw = f.get(name, default if name != "entity" else settings.get("observed_entity"))
+                if raw is None:
+                    raise w.error(f"observation {obs.id} needs {name!r}")
+                value = self.curie(raw, w, report, prefix)
+                self.check_defined(value, w, str(raw))
+                dims.append((dim, value))
+            for dim, value in dims:
+                g.add((iri, dim, value))
+            key = (dataset, *(v for _, v in dims))
+            if key in keys:
+                first = keys[key].where
+                raise w.error(
+                    f"observation {obs.id!r} has the same dimension values as {keys[key].id!r} "
+                    f"({first.path}:{first.line}); one figure stated twice is one observation with two quotes"
+                )
+            keys[key] = obs
+            measure = str(f["measure"]).split(":")[-1]
+            if trend:
+                direction = self.curie(f["direction"], w, report, "direction")
+                self.check_defined(direction, w, str(f["direction"]))
+                g.add((iri, IPG.trendDirection, direction))
+                for bad in ("value", "share_of", "qualifier", "uom"):
+                    if bad in f:
+                        raise w.error(f"trend {obs.id} cannot have {bad!r}")
+            else:
+                if "value" not in f:
+                    raise w.error(f"observation {obs.id} needs 'value'")
+                value_dec = to_decimal(f["value"], w, "value")
+                if not any(value_occurs(value_dec, t) for t in quote_texts):
+                    raise w.error(f"the value {f['value']} of {obs.id} is not written in its quote")
+                g.add((iri, IPG.obsValue, Literal(str(value_dec), datatype=XSD.decimal)))
+                uom = self.curie(f.get("uom", DEFAULT_UOM.get(measure, "number")), w, report, "uom")
+                self.check_defined(uom, w, str(uom))
+                g.add((iri, IPG.unitMeasure, uom))
+                qual = self.curie(f.get("qualifier", "exact"), w, report, "qualifier")
+                self.check_defined(qual, w, str(qual))
+                g.add((iri, IPG.valueQualifier, qual))
+                if "share_of" in f:
+                    if measure not in SHARE_MEASURES:
+                        raise w.error(f"'share_of' is for share and rate observations, not {measure}")
+                    if str(f["share_of"]) not in ids:
+                        raise w.error(f"share_of {f['share_of']!r} is not an observation of this report")
+                    g.add((iri, IPG.shareOf, id_iri("obs", f"{report.id}-{f['share_of']}")))
+            if measure in CHANGE_MEASURES or "base_period" in f:
+                base = f.get("base_period", settings.get("base_period"))
+                if base is None:
+                    raise w.error(f"change observation {obs.id} needs 'base_period'")
+                g.add((iri, IPG.basePeriod, Literal(str(base), datatype=XSD.gYear)))
+            for q in quotes:
+                self.prov.add((iri, PROV.wasDerivedFrom, q))
+
+    def add_datasets(self, report: ReportDef) -> None:
+        rep = id_iri("report", report.id)
+        for suffix, dsd, en, zh in (
+            ("", "report-figures", "figures", "数据"),
+            ("-trends", "report-trends", "trends stated in words", "趋势"),
+        ):
+            ds = id_iri("dataset", report.id + suffix)
+            self.facts.add((ds, RDF.type, QB.DataSet))
+            self.facts.add((ds, QB.structure, id_iri("dsd", dsd)))
+            self.facts.add((ds, DCTERMS.source, rep))
+            self.facts.add((ds, RDFS.label, Literal(f"{report.id}: {en}", lang="en")))
+            self.facts.add((ds, RDFS.label, Literal(f"{report.id} {zh}", lang="zh")))
+
+    # ------------------------------------------------------------------ everything
+    def build(self) -> BuildResult:
+        for t in self.ontology:
+            self.onto_graph.add(t)
+        for report in self.reports:
+            self.result.reports[report.id] = report
+            self.result.sources[report.id] = SourceText.from_file(report.source_path)
+        self.collect_entities()
+        for report in self.reports:
+            self.add_report_structure(report)
+            self.add_datasets(report)
+            observations: list[tuple[ObservationDef, list[URIRef], list[str]]] = []
+            for block in report.blocks:
+                quotes, texts = self.block_quotes(block, report)
+                for ent in block.entities:
+                    self.add_entity(ent, report, quotes, texts)
+                for st in block.statements:
+                    s = self.curie(st.subject, st.where, report)
+                    self.add_statement(s, st.predicate, st.obj, st.where, report, quotes, texts)
+                for mention, where in block.mentions:
+                    iri = self.curie(mention, where, report)
+                    self.check_defined(iri, where, mention)
+                    for q in quotes:
+                        self.prov.add((iri, PROV.wasDerivedFrom, q))
+                observations.extend((o, quotes, texts) for o in block.observations)
+            self.add_observations(report, observations)
+        for (s, p, o), quotes in self.statement_quotes.items():
+            digest = hashlib.sha1(f"{s}\n{p}\n{o.n3()}".encode()).hexdigest()[:16]
+            rec = id_iri("statement", digest)
+            self.prov.add((rec, RDF.type, IPG.StatementRecord))
+            self.prov.add((rec, RDF.type, RDF.Statement))
+            self.prov.add((rec, RDF.subject, s))
+            self.prov.add((rec, RDF.predicate, p))
+            self.prov.add((rec, RDF.object, o))
+            for q in sorted(quotes):
+                self.prov.add((rec, PROV.wasDerivedFrom, q))
+        self.result.counts = {
+            "observations": len(set(self.facts.subjects(RDF.type, IPG.StatedObservation))),
+            "entities": len(self.entities),
+            "statements": len(self.statement_quotes),
+            "quotes": len(set(self.prov.subjects(RDF.type, IPG.SourceQuote))),
+        }
+        return self.result
+
+    def block_quotes(self, block: FactBlock, report: ReportDef) -> tuple[list[URIRef], list[str]]:
+        return [self.resolve_quote(q, report) for q in block.quotes], [q.text for q in block.quotes]
+
+
+def load_ontology(path: Path) -> Graph:
+    """Parse the ontology Turtle file."""
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise InputError("ontology file not found", path) from None
+    except Exception as exc:  # rdflib raises several parser error types
+        raise InputError(f"malformed Turtle: {exc}".splitlines()[0], path) from None
+    return g
+
+
+def build_dataset(ontology_path: Path, report_folders: Iterable[Path]) -> BuildResult:
+    """Read the ontology and every report folder, and return the checked dataset."""
+    ontology = load_ontology(ontology_path)
+    reports = [load_report(folder) for folder in report_folders]
+    seen: dict[str, Path] = {}
+    for r in reports:
+        if r.id in seen:
+            raise InputError(f"report id {r.id!r} is also used by {seen[r.id]}", r.folder / "report.yaml", 1)
+        seen[r.id] = r.folder
+    return _Builder(ontology, reports).build()

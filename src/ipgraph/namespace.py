@@ -1,0 +1,243 @@
+"""The closed Python namespace of the ipgraph ontology and the IRI bases of its identifiers.
+
+``IPG`` lists every class and property of ``ontology/ipgraph.ttl``; a misspelt term raises instead of minting a
+new IRI, and ``tests/test_namespace.py`` proves the list equals the ontology.
+
+>>> str(IPG.Charge)
+'https://w3id.org/ipgraph/ontology/Charge'
+>>> IPG.Chrage
+Traceback (most recent call last):
+...
+AttributeError: term 'Chrage' not in namespace 'https://w3id.org/ipgraph/ontology/'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/ipgraph/"
+ONTOLOGY_IRI = URIRef("https://w3id.org/ipgraph/ontology")
+ID_BASE = BASE + "id/"
+
+
+class IPG(DefinedNamespace):
+    """Classes and properties of the ipgraph ontology."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/ipgraph/ontology/")
+
+    # classes
+    AdministrativeAuthority: URIRef
+    Agreement: URIRef
+    Amendment: URIRef
+    Award: URIRef
+    Breakdown: URIRef
+    Campaign: URIRef
+    Case: URIRef
+    CaseCategory: URIRef
+    Charge: URIRef
+    City: URIRef
+    Conference: URIRef
+    Corridor: URIRef
+    Country: URIRef
+    Court: URIRef
+    CriminalCase: URIRef
+    DerivedObservation: URIRef
+    Document: URIRef
+    Enterprise: URIRef
+    Event: URIRef
+    Expo: URIRef
+    Footnote: URIRef
+    Forum: URIRef
+    Guidelines: URIRef
+    Hub: URIRef
+    IPRightType: URIRef
+    Industry: URIRef
+    IndustryAssociation: URIRef
+    Institution: URIRef
+    InternationalAgreement: URIRef
+    InternationalOrganization: URIRef
+    Law: URIRef
+    LegalArticle: URIRef
+    ManagementCommittee: URIRef
+    Method: URIRef
+    Opinions: URIRef
+    Park: URIRef
+    PartyCommittee: URIRef
+    Person: URIRef
+    Place: URIRef
+    Plan: URIRef
+    PoliceAuthority: URIRef
+    PolicyConcept: URIRef
+    Procuratorate: URIRef
+    ProcuratorateLevel: URIRef
+    ProcuratorialFunction: URIRef
+    ProcuratorialUnit: URIRef
+    Product: URIRef
+    Programme: URIRef
+    Province: URIRef
+    PublicInterestCase: URIRef
+    Region: URIRef
+    Report: URIRef
+    ReportSection: URIRef
+    ServiceStation: URIRef
+    SourceQuote: URIRef
+    SourceText: URIRef
+    StatedObservation: URIRef
+    StatementRecord: URIRef
+    StatisticalMeasure: URIRef
+    StatisticalObservation: URIRef
+    StatisticalUnit: URIRef
+    SupervisionCase: URIRef
+    Technology: URIRef
+    Tips: URIRef
+    TrendDirection: URIRef
+    UnitOfMeasure: URIRef
+    University: URIRef
+    ValueQualifier: URIRef
+    # properties
+    amends: URIRef
+    articleNumber: URIRef
+    awardedBy: URIRef
+    awardedTo: URIRef
+    basePeriod: URIRef
+    breakdown: URIRef
+    caseCategory: URIRef
+    charge: URIRef
+    collaboratesWith: URIRef
+    concerns: URIRef
+    concurrentCharge: URIRef
+    definedByFootnote: URIRef
+    definedInArticle: URIRef
+    derivedFromCase: URIRef
+    derivesFrom: URIRef
+    editionNumber: URIRef
+    endOffset: URIRef
+    establishedBy: URIRef
+    firstOfItsKind: URIRef
+    firstOfItsKindIn: URIRef
+    footnoteOf: URIRef
+    formulatedBy: URIRef
+    handledBy: URIRef
+    heading: URIRef
+    illustratesCategory: URIRef
+    industry: URIRef
+    introducedBy: URIRef
+    involvesProduct: URIRef
+    involvesTechnology: URIRef
+    isComponentOf: URIRef
+    jurisdiction: URIRef
+    level: URIRef
+    locatedIn: URIRef
+    lowerBound: URIRef
+    memberFunctionCount: URIRef
+    minimumFunctionCount: URIRef
+    obsValue: URIRef
+    observedEntity: URIRef
+    organizedBy: URIRef
+    parentSection: URIRef
+    partOfLaw: URIRef
+    participant: URIRef
+    party: URIRef
+    perpetrator: URIRef
+    procuratorialFunction: URIRef
+    protectsRight: URIRef
+    publishedIn: URIRef
+    refArea: URIRef
+    refPeriod: URIRef
+    report: URIRef
+    rightType: URIRef
+    section: URIRef
+    sectionNumber: URIRef
+    selectedBy: URIRef
+    sha256: URIRef
+    shareOf: URIRef
+    sourceFunction: URIRef
+    startOffset: URIRef
+    statMeasure: URIRef
+    statUnit: URIRef
+    theme: URIRef
+    thresholdQualifier: URIRef
+    thresholdUnit: URIRef
+    thresholdValue: URIRef
+    trendDirection: URIRef
+    unitMeasure: URIRef
+    upperBound: URIRef
+    valueQualifier: URIRef
+    victim: URIRef
+
+
+#: Prefixes of identifiers: every one is ``https://w3id.org/ipgraph/id/<prefix>/``.
+ID_PREFIXES: tuple[str, ...] = (
+    # code lists defined by the ontology
+    "scheme",
+    "right",
+    "charge",
+    "law",
+    "article",
+    "function",
+    "level",
+    "category",
+    "breakdown",
+    "unit",
+    "uom",
+    "measure",
+    "qualifier",
+    "direction",
+    "dsd",
+    # report data
+    "inst",
+    "office",
+    "person",
+    "doc",
+    "place",
+    "event",
+    "programme",
+    "award",
+    "product",
+    "tech",
+    "industry",
+    "concept",
+    "case",
+    # minted by the build
+    "report",
+    "section",
+    "source",
+    "quote",
+    "obs",
+    "dataset",
+    "statement",
+)
+
+#: Prefix map for every namespace ipgraph writes (Turtle, SPARQL, JSON-LD context).
+PREFIXES: dict[str, str] = {
+    "ipg": str(IPG._NS),
+    **{p: f"{ID_BASE}{p}/" for p in ID_PREFIXES},
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "qb": "http://purl.org/linked-data/cube#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "schema": "https://schema.org/",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+
+def id_namespace(prefix: str) -> Namespace:
+    """The namespace of one identifier prefix.
+
+    >>> id_namespace("charge")["art-213-counterfeiting-registered-trademark"]
+    rdflib.term.URIRef('https://w3id.org/ipgraph/id/charge/art-213-counterfeiting-registered-trademark')
+    """
+    if prefix not in ID_PREFIXES:
+        raise KeyError(f"unknown identifier prefix {prefix!r}")
+    return Namespace(f"{ID_BASE}{prefix}/")
