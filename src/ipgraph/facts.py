@@ -137,6 +137,7 @@ class FactBlock:
     observations: list[ObservationDef] = field(default_factory=list)
     statements: list[StatementDef] = field(default_factory=list)
     mentions: list[tuple[str, Where]] = field(default_factory=list)
+    restated: list[tuple[str, Any, Where]] = field(default_factory=list)
     where: Where | None = None
 
 
@@ -156,7 +157,9 @@ OBSERVATION_KEYS = {
     "id", "category", "function", "charge", "right", "breakdown", "unit", "measure", "value", "period",
     "area", "entity", "qualifier", "uom", "base_period", "share_of", "direction", "note",
 }  # fmt: skip
-BLOCK_KEYS = {"quote", "occurrence", "entities", "observations", "trends", "statements", "mentions", "note"}
+BLOCK_KEYS = {
+    "quote", "occurrence", "entities", "observations", "trends", "statements", "mentions", "restate", "note",
+}  # fmt: skip
 ENTITY_KEYS = {"id", "type", "label", "alt", "definition", "props"}
 REPORT_KEYS = {"id", "source", "period", "base_period", "area", "observed_entity", "facts", "note"}
 
@@ -249,6 +252,11 @@ def _parse_block(path: Path, node: Any, index: int) -> FactBlock:
         if not isinstance(subject, str) or not isinstance(predicate, str):
             raise sw.error("a statement's subject and predicate must be CURIEs")
         block.statements.append(StatementDef(subject, predicate, obj, sw))
+    for raw in node.get("restate") or []:
+        rw_ = _where(path, raw, bw.line)
+        if not isinstance(raw, dict) or set(raw) != {"id", "value"}:
+            raise rw_.error("each item of 'restate' needs exactly 'id' (an observation of this report) and 'value'")
+        block.restated.append((str(raw["id"]), raw["value"], rw_))
     for raw in node.get("mentions") or []:
         if not isinstance(raw, str):
             raise bw.error("'mentions' must list CURIEs")

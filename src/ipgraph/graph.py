@@ -418,6 +418,21 @@ class _Builder:
             for q in quotes:
                 self.prov.add((iri, PROV.wasDerivedFrom, q))
 
+    def add_restated(self, report: ReportDef, items: list[tuple[str, Any, Where, list[URIRef], list[str]]]) -> None:
+        """A figure the report states again elsewhere: one observation, one more quote."""
+        for oid, raw, where, quotes, texts in items:
+            iri = id_iri("obs", f"{report.id}-{oid}")
+            stated = self.facts.value(iri, IPG.obsValue)
+            if stated is None:
+                raise where.error(f"restate: {oid!r} is not a figure observation of this report")
+            value = to_decimal(raw, where, "value")
+            if Decimal(str(stated)) != value:
+                raise where.error(f"restate: {oid} is {stated} in the data, not {raw}")
+            if not any(value_occurs(value, t) for t in texts):
+                raise where.error(f"restate: the value {raw} of {oid} is not written in the block's quote")
+            for q in quotes:
+                self.prov.add((iri, PROV.wasDerivedFrom, q))
+
     def add_datasets(self, report: ReportDef) -> None:
         rep = id_iri("report", report.id)
         for suffix, dsd, en, zh in (
@@ -443,6 +458,7 @@ class _Builder:
             self.add_report_structure(report)
             self.add_datasets(report)
             observations: list[tuple[ObservationDef, list[URIRef], list[str]]] = []
+            restated: list[tuple[str, Any, Where, list[URIRef], list[str]]] = []
             for block in report.blocks:
                 quotes, texts = self.block_quotes(block, report)
                 for ent in block.entities:
@@ -456,7 +472,9 @@ class _Builder:
                     for q in quotes:
                         self.prov.add((iri, PROV.wasDerivedFrom, q))
                 observations.extend((o, quotes, texts) for o in block.observations)
+                restated.extend((oid, value, where, quotes, texts) for oid, value, where in block.restated)
             self.add_observations(report, observations)
+            self.add_restated(report, restated)
         for (s, p, o), quotes in self.statement_quotes.items():
             digest = hashlib.sha1(f"{s}\n{p}\n{o.n3()}".encode()).hexdigest()[:16]
             rec = id_iri("statement", digest)

@@ -35,6 +35,7 @@ class IPG(DefinedNamespace):
     Breakdown: URIRef
     Campaign: URIRef
     Case: URIRef
+    CaseGroup: URIRef
     CaseCategory: URIRef
     Charge: URIRef
     City: URIRef
@@ -130,6 +131,7 @@ class IPG(DefinedNamespace):
     jurisdiction: URIRef
     level: URIRef
     locatedIn: URIRef
+    memberOfGroup: URIRef
     lowerBound: URIRef
     memberFunctionCount: URIRef
     minimumFunctionCount: URIRef
