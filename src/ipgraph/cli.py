@@ -52,6 +52,161 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.conforms else EXIT_NOT_CONFORMING
 
 
+def _build_dir(args: argparse.Namespace) -> Path:
+    return Path(args.build)
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    from ipgraph.errors import InputError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--param takes key=value, not {pair!r}")
+        params[key] = value
+    return params
+
+
+def _bind(declared: dict[str, tuple[str, str | None]], given: dict[str, str]) -> dict[str, object]:
+    """Parameter values as RDF terms: declared types for catalog queries, else IRIs for <…>/CURIEs."""
+    from ipgraph.errors import InputError
+    from ipgraph.prefixes import PREFIXES
+    from ipgraph.store import term_for
+
+    def expand(value: str) -> str | None:
+        if value.startswith("<") and value.endswith(">"):
+            return value[1:-1]
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in PREFIXES:
+            return PREFIXES[prefix] + local
+        return value if value.startswith(("http://", "https://")) else None
+
+    bound: dict[str, object] = {}
+    if declared:
+        unknown = sorted(set(given) - set(declared))
+        if unknown:
+            raise InputError(
+                f"unknown parameter {unknown[0]!r} (this query takes: {', '.join(declared) or 'none'})"
+            )
+    for name, (type_, default) in declared.items():
+        value = given.get(name, default)
+        if value is None:
+            raise InputError(f"missing parameter {name!r}: give --param {name}=VALUE")
+        if type_ == "iri":
+            iri = expand(value)
+            if iri is None:
+                raise InputError(f"parameter {name!r} needs an IRI or CURIE, not {value!r}")
+            value = iri
+        bound[name] = term_for(value, type_)
+    for name, value in given.items():
+        if name not in declared:
+            iri = expand(value)
+            bound[name] = term_for(iri, "iri") if iri else term_for(value, "string")
+    return bound
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from ipgraph.catalog import find_query, load_catalog
+    from ipgraph.errors import InputError
+    from ipgraph.store import SelectResult, open_store, run_query
+
+    given = _parse_params(args.param)
+    declared: dict[str, tuple[str, str | None]] = {}
+    if args.expression is not None:
+        text = args.expression
+    elif args.file is not None:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"cannot read query file: {getattr(exc, 'strerror', None) or exc}", args.file
+            ) from None
+    elif args.name:
+        q = find_query(load_catalog(Path(args.queries)), args.name)
+        text = q.text
+        declared = {p.name: (p.type, p.default) for p in q.params}
+    else:
+        raise InputError("give a query NAME, --file Q.rq or -e 'SPARQL'")
+    bindings = _bind(declared, given)
+    if args.endpoint:
+        from ipgraph.remote import run_remote_query
+
+        return run_remote_query(args.endpoint, text, bindings, args.format)
+    store = open_store(_build_dir(args))
+    result = run_query(store, text, bindings)  # type: ignore[arg-type]
+    if isinstance(result, bool):
+        print("true" if result else "false")
+        return EXIT_OK if result else EXIT_NOT_CONFORMING
+    if isinstance(result, SelectResult):
+        from ipgraph.results import render
+
+        print(render(result, args.format))
+        if not result.rows:
+            print("(no result)", file=sys.stderr)
+            return EXIT_NOT_CONFORMING
+        return EXIT_OK
+    import pyoxigraph as ox
+
+    from ipgraph.prefixes import PREFIXES
+
+    sys.stdout.write(
+        (ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8")
+    )
+    return EXIT_OK if result else EXIT_NOT_CONFORMING
+
+
+def _cmd_queries(args: argparse.Namespace) -> int:
+    from ipgraph.catalog import load_catalog
+
+    catalog = load_catalog(Path(args.queries))
+    for name, q in catalog.items():
+        params = " ".join(f"{p.name}={p.default}" if p.default is not None else p.name for p in q.params)
+        print(f"{name}{'  [' + params + ']' if params else ''}")
+        print(f"    {q.summary}")
+    print(f"{len(catalog)} queries; run one with: ipgraph query NAME [--param key=value]")
+    return EXIT_OK
+
+
+def _cmd_describe(args: argparse.Namespace) -> int:
+    from ipgraph.describe import describe
+    from ipgraph.store import open_store
+
+    print(describe(open_store(_build_dir(args)), args.term))
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from ipgraph.errors import InputError
+    from ipgraph.export import export
+    from ipgraph.store import open_store
+
+    store = open_store(_build_dir(args)) if args.format == "csv" else None
+    data = export(_build_dir(args), args.format, store)
+    if args.output:
+        out = Path(args.output)
+        tmp = out.with_name(f".{out.name}.tmp")
+        try:
+            tmp.write_bytes(data)
+            tmp.replace(out)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", out) from None
+        print(f"wrote {out} ({len(data):,} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from ipgraph.validate import validate_all
+
+    report = validate_all(
+        args.data, args.ontology, ontology_only=args.ontology_only, reasoner=not args.no_reasoner
+    )
+    print(report.text())
+    return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
+
+
 def _parser() -> argparse.ArgumentParser:
     root = _project_root()
     parser = argparse.ArgumentParser(
@@ -88,6 +243,63 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.set_defaults(func=_cmd_coverage)
+
+    def store_opts(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--build", default=str(root / "build"), help="built graph directory (default: %(default)s)"
+        )
+
+    p = sub.add_parser(
+        "validate",
+        help="SHACL shapes, health queries, Data Cube constraints and OWL consistency; list every violation",
+        epilog="example: ipgraph validate --ontology-only",
+    )
+    common(p)
+    p.add_argument("--ontology-only", action="store_true", help="check the ontology alone (no report data)")
+    p.add_argument("--no-reasoner", action="store_true", help="skip the OWL reasoner (HermiT, needs Java)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser(
+        "queries", help="list the query catalog: name, summary, parameters", epilog="example: ipgraph queries"
+    )
+    p.add_argument("--queries", default=str(root / "queries"), help=argparse.SUPPRESS)
+    p.set_defaults(func=_cmd_queries)
+
+    p = sub.add_parser(
+        "query",
+        help="run a catalog query by NAME, a query file, or a SPARQL expression",
+        epilog="examples: ipgraph query cq-01-criminal-cases-2023 --format csv | "
+        "ipgraph query -e 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | ipgraph query --file my.rq --param charge=charge:art-219-infringing-trade-secrets",
+    )
+    store_opts(p)
+    p.add_argument("name", nargs="?", help="a query of the catalog (see: ipgraph queries)")
+    p.add_argument("-e", "--expression", help="SPARQL text to run")
+    p.add_argument("--file", help="a .rq file to run")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query variable")
+    p.add_argument("--format", choices=("table", "csv", "tsv", "json", "md"), default="table")
+    p.add_argument("--endpoint", help="run against a remote SPARQL endpoint instead of the embedded store")
+    p.add_argument("--queries", default=str(root / "queries"), help=argparse.SUPPRESS)
+    p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser(
+        "describe",
+        help="everything the graph says about one entity, with source quotes",
+        epilog="examples: ipgraph describe 'Supreme People's Procuratorate' | ipgraph describe 上海市人民检察院 | "
+        "ipgraph describe charge:art-219-infringing-trade-secrets",
+    )
+    store_opts(p)
+    p.add_argument("term", help="an IRI, a CURIE, or an English or Chinese label")
+    p.set_defaults(func=_cmd_describe)
+
+    p = sub.add_parser(
+        "export",
+        help="write the graph as ttl, nt, nq, trig or jsonld, or the Data Cube as a tidy CSV",
+        epilog="example: ipgraph export --format csv -o observations.csv",
+    )
+    store_opts(p)
+    p.add_argument("--format", required=True, choices=("ttl", "nt", "nq", "trig", "jsonld", "csv"))
+    p.add_argument("-o", "--output", help="file to write (default: standard output)")
+    p.set_defaults(func=_cmd_export)
     return parser
 
 

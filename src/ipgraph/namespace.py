@@ -16,16 +16,19 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+from ipgraph.prefixes import ID_BASE, ID_PREFIXES, IPG_NS, PREFIXES
+
+__all__ = ["BASE", "ID_BASE", "ID_PREFIXES", "IPG", "ONTOLOGY_IRI", "PREFIXES", "id_namespace"]
+
 BASE = "https://w3id.org/ipgraph/"
 ONTOLOGY_IRI = URIRef("https://w3id.org/ipgraph/ontology")
-ID_BASE = BASE + "id/"
 
 
 class IPG(DefinedNamespace):
     """Classes and properties of the ipgraph ontology."""
 
     _fail = True
-    _NS = Namespace("https://w3id.org/ipgraph/ontology/")
+    _NS = Namespace(IPG_NS)
 
     # classes
     AdministrativeAuthority: URIRef
@@ -168,70 +171,6 @@ class IPG(DefinedNamespace):
     upperBound: URIRef
     valueQualifier: URIRef
     victim: URIRef
-
-
-#: Prefixes of identifiers: every one is ``https://w3id.org/ipgraph/id/<prefix>/``.
-ID_PREFIXES: tuple[str, ...] = (
-    # code lists defined by the ontology
-    "scheme",
-    "right",
-    "charge",
-    "law",
-    "article",
-    "function",
-    "level",
-    "category",
-    "breakdown",
-    "unit",
-    "uom",
-    "measure",
-    "qualifier",
-    "direction",
-    "dsd",
-    # report data
-    "inst",
-    "office",
-    "person",
-    "doc",
-    "place",
-    "event",
-    "programme",
-    "award",
-    "product",
-    "tech",
-    "industry",
-    "concept",
-    "case",
-    # minted by the build
-    "report",
-    "section",
-    "source",
-    "quote",
-    "obs",
-    "dataset",
-    "statement",
-)
-
-#: Prefix map for every namespace ipgraph writes (Turtle, SPARQL, JSON-LD context).
-PREFIXES: dict[str, str] = {
-    "ipg": str(IPG._NS),
-    **{p: f"{ID_BASE}{p}/" for p in ID_PREFIXES},
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "qb": "http://purl.org/linked-data/cube#",
-    "oa": "http://www.w3.org/ns/oa#",
-    "schema": "https://schema.org/",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "sh": "http://www.w3.org/ns/shacl#",
-    "wd": "http://www.wikidata.org/entity/",
-}
 
 
 def id_namespace(prefix: str) -> Namespace:

@@ -1,0 +1,135 @@
+"""The embedded store: open a built pyoxigraph store read-only and run SPARQL on it.
+
+Only pyoxigraph is imported here, so ``ipgraph query`` starts fast; rdflib is loaded only by callers that ask
+for an rdflib graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ipgraph.errors import InputError
+from ipgraph.prefixes import sparql_prologue
+
+STORE_DIR = "store"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass
+class SelectResult:
+    """Variables and rows of a SELECT (a row maps a variable name to a pyoxigraph term or None)."""
+
+    variables: list[str]
+    rows: list[dict[str, Any]]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def _syntax_message(message: str, shift: int) -> str:
+    """A one-line syntax error with the line number of the user's text."""
+    first = message.splitlines()[0] if message else "syntax error"
+    m = re.match(r"error at (\d+):(\d+): (.*)", first)
+    if not m:
+        return f"malformed SPARQL: {first[:160]}"
+    line, col, rest = int(m.group(1)) - shift, m.group(2), m.group(3)
+    if len(rest) > 100:
+        rest = rest[:100].rsplit(" ", 1)[0] + " …"
+    return f"malformed SPARQL at line {line}, column {col}: {rest}"
+
+
+def open_store(build_dir: Path) -> ox.Store:
+    """Open the store of a build read-only."""
+    path = build_dir / STORE_DIR
+    if not path.is_dir():
+        raise InputError(f"no built store at {path}: run `ipgraph build` first")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise InputError(f"cannot open the store: {exc}", path) from None
+
+
+def term_for(value: str, type_: str) -> ox.NamedNode | ox.Literal:
+    """A parameter value as an RDF term: ``iri`` gives an IRI, ``xsd:T`` a typed literal, ``string`` a plain one."""
+    if type_ == "iri":
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            raise InputError(f"not an IRI: {value!r}") from None
+    if type_.startswith("xsd:"):
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + type_[4:]))
+    if type_.startswith("@"):
+        return ox.Literal(value, language=type_[1:])
+    return ox.Literal(value)
+
+
+def _top_group_start(text: str) -> int:
+    """Offset just past the ``{`` that opens the query's WHERE group (comments, strings and IRIs skipped)."""
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+            continue
+        if ch == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
+            i = text.index(">", i) + 1
+            continue
+        if ch in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if ch == "{":
+            return i + 1
+        i += 1
+    raise InputError("the query has no WHERE group to bind parameters in")
+
+
+def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables by an inline ``VALUES`` block at the head of the WHERE group.
+
+    The values are RDF terms serialized by pyoxigraph (escaped), never user text pasted into the query.
+
+    >>> print(bind_values("SELECT ?x WHERE { ?x ?p ?y }", {"y": ox.Literal('a" } DROP ALL #')}))
+    SELECT ?x WHERE { VALUES (?y) { ("a\\" } DROP ALL #") } ?x ?p ?y }
+    """
+    if not bindings:
+        return text
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise InputError(f"not a variable name: {name!r}")
+    at = _top_group_start(text)
+    names = " ".join(f"?{k}" for k in bindings)
+    values = " ".join(str(v) for v in bindings.values())
+    return f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
+
+
+def run_query(
+    store: ox.Store, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+) -> SelectResult | bool | list[ox.Triple]:
+    """Run SPARQL over the union of the named graphs; SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples."""
+    prologue = sparql_prologue()
+    full = prologue + bind_values(text, bindings or {})
+    try:
+        result = store.query(full, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise InputError(_syntax_message(str(exc), prologue.count("\n"))) from None
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [{v: sol[v] for v in variables} for sol in result]
+        return SelectResult(variables, rows)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    return list(result)

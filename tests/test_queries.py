@@ -1,0 +1,59 @@
+"""Every catalog query has a pinned answer, read off the report, and the graph gives exactly that answer."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ipgraph.catalog import parse_query_text
+from ipgraph.results import cell
+from ipgraph.store import SelectResult, run_query, term_for
+
+from .conftest import QUERIES, ROOT
+
+EXPECTED = ROOT / "tests" / "queries"
+CATALOG = sorted(QUERIES.glob("*.rq"))
+
+
+def _norm(value: str) -> str:
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return value
+    return format(d.quantize(Decimal("0.0001")).normalize(), "f") if d == d else value
+
+
+def _read_expected(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    return rows[0], rows[1:]
+
+
+def test_catalog_is_not_empty() -> None:
+    assert len(CATALOG) >= 50, f"only {len(CATALOG)} catalog queries"
+
+
+@pytest.mark.parametrize("path", CATALOG, ids=lambda p: p.stem)
+def test_query_gives_pinned_answer(path: Path, store: ox.Store) -> None:
+    expected_path = EXPECTED / f"{path.stem}.expected.csv"
+    assert expected_path.is_file(), f"{path.name} has no pinned answer {expected_path.relative_to(ROOT)}"
+    query = parse_query_text(path.stem, path.read_text(encoding="utf-8"), path)
+    assert query.summary, f"{path.name} has no '#+ summary:'"
+    bindings = {p.name: term_for(p.default, p.type) for p in query.params if p.default is not None}
+    result = run_query(store, query.text, bindings)
+    if isinstance(result, bool):
+        header, rows = ["ask"], [["true" if result else "false"]]
+    else:
+        assert isinstance(result, SelectResult), "catalog queries are SELECT or ASK"
+        header, rows = result.variables, [[cell(r.get(v)) for v in result.variables] for r in result.rows]
+    exp_header, exp_rows = _read_expected(expected_path)
+    assert header == exp_header
+    actual = [[_norm(c) for c in r] for r in rows]
+    wanted = [[_norm(c) for c in r] for r in exp_rows]
+    if not query.ordered:
+        actual, wanted = sorted(actual), sorted(wanted)
+    assert actual == wanted
