@@ -1,0 +1,38 @@
+# Two commands on a fresh machine (Python 3.11+ and pip):
+#   make          set up, build the graph, and answer a first question from it
+#   make test     set up with the development tools and run every check and test (what CI runs)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run setup test lint clean docs
+.DEFAULT_GOAL := run
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/ipgraph build
+	$(BIN)/ipgraph query cq-01-ip-criminal-cases-2023
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: $(STAMP)
+	bash scripts/system-deps
+	$(MAKE) --no-print-directory lint
+	$(BIN)/pytest
+
+docs: $(STAMP)
+	$(BIN)/ipgraph docs
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache
