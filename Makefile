@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/ipgraph build
-	$(BIN)/ipgraph query cq-01-ip-criminal-cases-2023
+	$(BIN)/ipgraph query cq-01-ip-criminal-cases-and-perpetrators
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -112,9 +112,9 @@ def test_malformed_sparql_names_line_and_column(built: Path, capsys: pytest.Capt
 
 
 def test_unknown_query_name_suggests_close_names(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(["query", "--build", str(built), "cq-01-ip-criminal-case-2023"], capsys)
+    code, _, err = run(["query", "--build", str(built), "cq-01-ip-criminal-cases-and-perpetrator"], capsys)
     assert code == 2
-    assert "unknown query" in err and "cq-01-ip-criminal-cases-2023" in err
+    assert "unknown query" in err and "cq-01-ip-criminal-cases-and-perpetrators" in err
 
 
 def test_missing_and_unknown_parameters(
@@ -125,7 +125,7 @@ def test_missing_and_unknown_parameters(
     code, _, err = run(["query", "--build", str(built), "--file", str(q), "--param", "t"], capsys)
     assert code == 2 and "--param takes key=value" in err
     code, _, err = run(
-        ["query", "--build", str(built), "cq-01-ip-criminal-cases-2023", "--param", "nope=1"], capsys
+        ["query", "--build", str(built), "cq-01-ip-criminal-cases-and-perpetrators", "--param", "nope=1"], capsys
     )
     assert code == 2 and "unknown parameter 'nope'" in err
 

@@ -37,11 +37,16 @@ DUPLICATE = """
 def test_constraints_catch_a_duplicate_and_a_missing_dimension(built: Path) -> None:
     """Copy one observation's dimensions to a new one (IC-12), and make one without dimensions (IC-11)."""
     lines = (built / "ipgraph.nq").read_text(encoding="utf-8").splitlines()
-    obs = next(line.split(" ", 1)[0] for line in lines if "#obsValue>" in line)
+    value = " <https://w3id.org/ipgraph/ontology/obsValue> "
+    obs = next(
+        line.split(" ", 1)[0]
+        for line in lines
+        if value in line and line.startswith("<https://w3id.org/ipgraph/id/obs/")
+    )
     copy = [
         line.replace(obs, "<https://w3id.org/ipgraph/id/obs/copy>", 1)
         for line in lines
-        if line.startswith(obs)
+        if line.startswith(obs + " ")
     ]
     broken = "\n".join([*lines, *copy, DUPLICATE]).encode("utf-8")
     results = {r.name: r.violated for r in run_integrity_constraints(broken, IC_DIR)}

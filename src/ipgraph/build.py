@@ -181,6 +181,14 @@ def build(data_dir: Path, out: Path, ontology_path: Path, validate: bool = True)
     t0 = time.perf_counter()
     result = assemble(data_dir, ontology_path)
     timings["read+resolve"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    from ipgraph.trends.emit import derive_into
+
+    engine = derive_into(result.dataset)
+    result.counts["derived observations"] = len(engine.derived)
+    result.counts["consistency checks"] = len(engine.checks)
+    result.counts["inconsistent"] = sum(1 for c in engine.checks if c.verdict == "inconsistent" and not c.reading)
+    timings["derive"] = time.perf_counter() - t
     problems: list[str] = []
     checks: dict[str, int] = {}
     if validate:

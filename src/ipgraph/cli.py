@@ -300,6 +300,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("ttl", "nt", "nq", "trig", "jsonld", "csv"))
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=_cmd_export)
+    from ipgraph.trends.report import add_parser as _add_trends
+
+    _add_trends(sub, root)
+    from ipgraph.server import add_parser as _add_server
+
+    _add_server(sub, root)
+    from ipgraph.viz import add_parser as _add_viz
+
+    _add_viz(sub, root)
+    from ipgraph.linking.cli import add_parser as _add_link
+
+    _add_link(sub, root)
     return parser
 
 

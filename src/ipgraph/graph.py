@@ -46,7 +46,7 @@ DCTERMS = Namespace(PREFIXES["dcterms"])
 
 ONTOLOGY_PREFIXES = (
     "scheme", "right", "charge", "law", "article", "function", "level", "category", "breakdown", "unit",
-    "uom", "measure", "qualifier", "direction", "dsd",
+    "uom", "measure", "qualifier", "direction", "dsd", "method", "interpretation", "checkkind", "verdict",
 )  # fmt: skip
 #: External properties data files may use, and whether their value is a resource (True) or a literal.
 EXTERNAL_PROPERTIES: dict[str, bool] = {
@@ -86,6 +86,15 @@ def id_iri(prefix: str, slug: str) -> URIRef:
     return URIRef(f"{ID_BASE}{prefix}/{slug}")
 
 
+def section_iri(report_id: str, number: str) -> URIRef:
+    """The IRI of a report section; slugs are lowercase (``I.1.2`` → ``…/section/shanghai-2023-i.1.2``).
+
+    >>> section_iri("shanghai-2023", "IV.1.1")
+    rdflib.term.URIRef('https://w3id.org/ipgraph/id/section/shanghai-2023-iv.1.1')
+    """
+    return id_iri("section", f"{report_id}-{number.lower()}")
+
+
 @dataclass
 class BuildResult:
     """The dataset and what the build learned on the way."""
@@ -111,6 +120,7 @@ class _Builder:
         self.object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
         self.datatype_props = set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
         self.classes = set(ontology.subjects(RDF.type, OWL.Class))
+        self.concept_classes = set(ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept))
         self.entities: dict[URIRef, EntityDef] = {}
         self.statement_quotes: dict[tuple[Node, Node, Node], set[URIRef]] = {}
         self.result = BuildResult(self.ds)
@@ -130,7 +140,7 @@ class _Builder:
                 source.section(local)
             except KeyError:
                 raise where.error(f"no section {local!r} in the report's source text") from None
-            return id_iri("section", f"{report.id}-{local}")
+            return section_iri(report.id, source.section(local).number)
         if prefix not in PREFIXES:
             raise where.error(f"unknown prefix {prefix!r} in {text!r}")
         if prefix == "ipg" and URIRef(PREFIXES["ipg"] + local) not in self.onto_subjects:
@@ -141,7 +151,7 @@ class _Builder:
         if not str(iri).startswith(ID_BASE):
             return
         prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
-        if prefix in ("section", "quote", "obs", "dataset", "statement", "source"):
+        if prefix in ("section", "quote", "obs", "dataset", "statement", "source", "check"):
             return
         if iri in self.onto_subjects or iri in self.entities:
             return
@@ -202,7 +212,7 @@ class _Builder:
         p.add((iri, OA.hasSource, id_iri("source", report.id)))
         p.add((iri, OA.hasSelector, tq))
         p.add((iri, OA.hasSelector, tp))
-        p.add((iri, IPG.section, id_iri("section", f"{report.id}-{section.number}")))
+        p.add((iri, IPG.section, section_iri(report.id, section.number)))
         p.add((iri, IPG.report, id_iri("report", report.id)))
         p.add((tq, RDF.type, OA.TextQuoteSelector))
         p.add((tq, OA.exact, Literal(quote.text)))
@@ -225,7 +235,7 @@ class _Builder:
         p.add((src, RDFS.label, Literal(f"source text of report {report.id}: {source.path.name}", lang="en")))
         p.add((src, DCTERMS["format"], Literal("text/plain; charset=utf-8")))
         for s in source.sections:
-            iri = id_iri("section", f"{report.id}-{s.number}")
+            iri = section_iri(report.id, s.number)
             p.add((iri, RDF.type, IPG.Footnote if s.kind == "footnote" else IPG.ReportSection))
             p.add((iri, IPG.report, rep))
             p.add((iri, IPG.sectionNumber, Literal(s.number)))
@@ -235,9 +245,9 @@ class _Builder:
             label = f"footnote {s.number[2:]}" if s.kind == "footnote" else f"section {s.number}"
             p.add((iri, RDFS.label, Literal(f"{report.id} {label}", lang="en")))
             if s.parent:
-                p.add((iri, IPG.parentSection, id_iri("section", f"{report.id}-{s.parent}")))
+                p.add((iri, IPG.parentSection, section_iri(report.id, s.parent)))
             if s.footnote_of:
-                p.add((iri, IPG.footnoteOf, id_iri("section", f"{report.id}-{s.footnote_of}")))
+                p.add((iri, IPG.footnoteOf, section_iri(report.id, s.footnote_of)))
 
     # ------------------------------------------------------------------ entities and statements
     def collect_entities(self) -> None:
@@ -321,6 +331,8 @@ class _Builder:
             if cls not in self.classes:
                 raise ent.where.error(f"type {t!r} of {ent.id} is not a class of the ontology")
             self.facts.add((iri, RDF.type, cls))
+            if cls in self.concept_classes:
+                self.facts.add((iri, RDF.type, SKOS.Concept))
         for lang in ("en", "zh"):
             if not ent.labels.get(lang):
                 raise ent.where.error(f"entity {ent.id} needs a label in {lang!r}")
@@ -358,6 +370,7 @@ class _Builder:
             dataset = id_iri("dataset", f"{report.id}-trends" if trend else report.id)
             g = self.facts
             g.add((iri, RDF.type, IPG.StatedObservation))
+            g.add((iri, RDF.type, QB.Observation))
             g.add((iri, QB.dataSet, dataset))
             period = f.get("period", settings.get("period"))
             if period is None:
@@ -418,7 +431,9 @@ class _Builder:
             for q in quotes:
                 self.prov.add((iri, PROV.wasDerivedFrom, q))
 
-    def add_restated(self, report: ReportDef, items: list[tuple[str, Any, Where, list[URIRef], list[str]]]) -> None:
+    def add_restated(
+        self, report: ReportDef, items: list[tuple[str, Any, Where, list[URIRef], list[str]]]
+    ) -> None:
         """A figure the report states again elsewhere: one observation, one more quote."""
         for oid, raw, where, quotes, texts in items:
             iri = id_iri("obs", f"{report.id}-{oid}")

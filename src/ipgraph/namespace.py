@@ -38,15 +38,18 @@ class IPG(DefinedNamespace):
     Breakdown: URIRef
     Campaign: URIRef
     Case: URIRef
-    CaseGroup: URIRef
     CaseCategory: URIRef
+    CaseGroup: URIRef
     Charge: URIRef
+    CheckKind: URIRef
     City: URIRef
     Conference: URIRef
+    ConsistencyCheck: URIRef
     Corridor: URIRef
     Country: URIRef
     Court: URIRef
     CriminalCase: URIRef
+    DerivationMethod: URIRef
     DerivedObservation: URIRef
     Document: URIRef
     Enterprise: URIRef
@@ -62,6 +65,7 @@ class IPG(DefinedNamespace):
     Institution: URIRef
     InternationalAgreement: URIRef
     InternationalOrganization: URIRef
+    Interpretation: URIRef
     Law: URIRef
     LegalArticle: URIRef
     ManagementCommittee: URIRef
@@ -100,6 +104,7 @@ class IPG(DefinedNamespace):
     UnitOfMeasure: URIRef
     University: URIRef
     ValueQualifier: URIRef
+    Verdict: URIRef
     # properties
     amends: URIRef
     articleNumber: URIRef
@@ -109,16 +114,22 @@ class IPG(DefinedNamespace):
     breakdown: URIRef
     caseCategory: URIRef
     charge: URIRef
+    checkKind: URIRef
+    checksObservation: URIRef
     collaboratesWith: URIRef
+    computedLowerBound: URIRef
+    computedUpperBound: URIRef
     concerns: URIRef
     concurrentCharge: URIRef
     definedByFootnote: URIRef
     definedInArticle: URIRef
+    derivationMethod: URIRef
     derivedFromCase: URIRef
     derivesFrom: URIRef
     editionNumber: URIRef
     endOffset: URIRef
     establishedBy: URIRef
+    expression: URIRef
     firstOfItsKind: URIRef
     firstOfItsKindIn: URIRef
     footnoteOf: URIRef
@@ -127,6 +138,7 @@ class IPG(DefinedNamespace):
     heading: URIRef
     illustratesCategory: URIRef
     industry: URIRef
+    interpretation: URIRef
     introducedBy: URIRef
     involvesProduct: URIRef
     involvesTechnology: URIRef
@@ -134,9 +146,9 @@ class IPG(DefinedNamespace):
     jurisdiction: URIRef
     level: URIRef
     locatedIn: URIRef
-    memberOfGroup: URIRef
     lowerBound: URIRef
     memberFunctionCount: URIRef
+    memberOfGroup: URIRef
     minimumFunctionCount: URIRef
     obsValue: URIRef
     observedEntity: URIRef
@@ -144,6 +156,7 @@ class IPG(DefinedNamespace):
     parentSection: URIRef
     partOfLaw: URIRef
     participant: URIRef
+    partitionsTotal: URIRef
     party: URIRef
     perpetrator: URIRef
     procuratorialFunction: URIRef
@@ -162,6 +175,8 @@ class IPG(DefinedNamespace):
     startOffset: URIRef
     statMeasure: URIRef
     statUnit: URIRef
+    statedLowerBound: URIRef
+    statedUpperBound: URIRef
     theme: URIRef
     thresholdQualifier: URIRef
     thresholdUnit: URIRef
@@ -170,6 +185,7 @@ class IPG(DefinedNamespace):
     unitMeasure: URIRef
     upperBound: URIRef
     valueQualifier: URIRef
+    verdict: URIRef
     victim: URIRef
 
 

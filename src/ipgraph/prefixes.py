@@ -27,6 +27,10 @@ ID_PREFIXES: tuple[str, ...] = (
     "qualifier",
     "direction",
     "dsd",
+    "method",
+    "interpretation",
+    "checkkind",
+    "verdict",
     # report data
     "inst",
     "office",
@@ -49,6 +53,7 @@ ID_PREFIXES: tuple[str, ...] = (
     "obs",
     "dataset",
     "statement",
+    "check",
 )
 
 #: Prefix map for every namespace ipgraph writes (Turtle, SPARQL, JSON-LD context).

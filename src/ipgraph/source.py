@@ -95,7 +95,7 @@ class SourceText:
     def section(self, number: str) -> Section:
         """The section with the given number (``"I.1.2"``, ``"fn0"``)."""
         for s in self.sections:
-            if s.number == number:
+            if s.number.lower() == number.lower():
                 return s
         raise KeyError(number)
 

@@ -1,0 +1,137 @@
+"""Write derived observations and consistency checks into the ``derived`` named graph."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from fractions import Fraction
+
+from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+
+from ipgraph.graph import GRAPH_DERIVED, GRAPH_FACTS, GRAPH_PROVENANCE, id_iri
+from ipgraph.namespace import IPG
+from ipgraph.prefixes import PREFIXES
+from ipgraph.trends.arithmetic import Check, Derived, Engine, Structure
+from ipgraph.trends.intervals import INFINITY, Interval
+from ipgraph.trends.observations import DIMENSIONS, load_observations, local
+
+QB = PREFIXES["qb"]
+PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
+DIM_PREFIX = {
+    "area": "place", "entity": None, "function": "function", "category": "category", "charge": "charge",
+    "right": "right", "breakdown": "breakdown", "unit": "unit", "measure": "measure",
+}  # fmt: skip
+UOM = {"count": "number", "average-duration": "day", "share": "percent", "rate": "percent"}
+
+
+def _decimal(x: Fraction, places: int = 6) -> Literal:
+    d = Decimal(x.numerator) / Decimal(x.denominator)
+    text = format(round(d, places).normalize(), "f")
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _report_of(dataset: str) -> str:
+    return local(dataset).removesuffix("-trends")
+
+
+def derive_into(ds: Dataset) -> Engine:
+    """Run every derivation and check on the facts of ``ds`` and add them to its derived graph."""
+    facts = ds.graph(GRAPH_FACTS)
+    union = Dataset()
+    for g in (ds.graph(GRAPH_FACTS), ds.graph(GRAPH_PROVENANCE)):
+        for t in g:
+            union.add(t)
+    structure = Structure.from_graph(ds.graph(URIRef("https://w3id.org/ipgraph/graph/ontology")))
+    engine = Engine(load_observations(union), structure)
+    engine.run()
+    out = ds.graph(GRAPH_DERIVED)
+    entity_iri = {o.dims["entity"]: facts.value(o.iri, IPG.observedEntity) for o in engine.obs}
+    datasets: set[str] = set()
+    for d in engine.derived:
+        rid = _report_of(str(next(o.dataset for o in engine.obs if o.iri in d.sources)))
+        datasets.add(rid)
+        _emit_derived(out, d, rid, entity_iri)
+    for c in engine.checks:
+        rid = _report_of(
+            str(next((o.dataset for o in engine.obs + engine.trends if o.iri in c.observations), "x"))
+        )
+        _emit_check(out, c, rid, union)
+    for rid in sorted(datasets):
+        dset = id_iri("dataset", f"{rid}-derived")
+        out.add((dset, RDF.type, URIRef(QB + "DataSet")))
+        out.add((dset, URIRef(QB + "structure"), id_iri("dsd", "report-derived")))
+        out.add((dset, RDFS.label, Literal(f"{rid}: values derived by ipgraph", lang="en")))
+        out.add((dset, RDFS.label, Literal(f"{rid} 推算值", lang="zh")))
+        out.add((dset, PROV_DERIVED, id_iri("dataset", rid)))
+    return engine
+
+
+def _emit_derived(out: object, d: Derived, rid: str, entity_iri: dict[str, object]) -> None:
+    from rdflib import Graph
+
+    assert isinstance(out, Graph)
+    iri = id_iri("obs", f"{rid}-derived-{d.slug}")
+    out.add((iri, RDF.type, IPG.DerivedObservation))
+    out.add((iri, RDF.type, URIRef(QB + "Observation")))
+    out.add((iri, URIRef(QB + "dataSet"), id_iri("dataset", f"{rid}-derived")))
+    for name, prop in DIMENSIONS.items():
+        value = d.dims[name]
+        if name == "period":
+            out.add((iri, prop, Literal(value, datatype=XSD.gYear)))
+        elif name == "entity":
+            ent = entity_iri.get(value)
+            out.add((iri, prop, ent if isinstance(ent, URIRef) else URIRef(value)))
+        else:
+            out.add((iri, prop, id_iri(DIM_PREFIX[name] or "inst", value)))
+    method = "inverse-change-multiple" if d.method.startswith("inverse-multiple") else d.method
+    out.add((iri, IPG.derivationMethod, id_iri("method", method)))
+    interpretation = {
+        None: "unambiguous",
+        "inverse-multiple-as-factor": "multiple-as-factor",
+        "inverse-multiple-as-increase": "multiple-as-increase",
+    }[d.reading]
+    out.add((iri, IPG.interpretation, id_iri("interpretation", interpretation)))
+    point = d.point
+    value = Fraction(point) if point is not None else d.interval.mid
+    out.add((iri, IPG.obsValue, _decimal(value, 2)))
+    qualifier = "exact" if point is not None else "approximate"
+    out.add((iri, IPG.valueQualifier, id_iri("qualifier", qualifier)))
+    out.add((iri, IPG.unitMeasure, id_iri("uom", UOM.get(d.dims["measure"], "number"))))
+    out.add((iri, IPG.lowerBound, _decimal(d.interval.low)))
+    if d.interval.high < INFINITY:
+        out.add((iri, IPG.upperBound, _decimal(d.interval.high)))
+    out.add((iri, IPG.expression, Literal(d.explanation)))
+    for s in sorted(set(d.sources)):
+        out.add((iri, PROV_DERIVED, s))
+
+
+def _emit_check(out: object, c: Check, rid: str, union: Dataset) -> None:
+    from rdflib import Graph
+
+    assert isinstance(out, Graph)
+    digest = hashlib.sha1(c.slug.encode()).hexdigest()[:10]
+    iri = id_iri("check", f"{rid}-{c.kind}-{digest}")
+    out.add((iri, RDF.type, IPG.ConsistencyCheck))
+    out.add((iri, RDFS.label, Literal(c.explanation, lang="en")))
+    out.add((iri, IPG.checkKind, id_iri("checkkind", c.kind)))
+    out.add((iri, IPG.verdict, id_iri("verdict", c.verdict)))
+    out.add((iri, IPG.expression, Literal(c.expression)))
+    if c.reading:
+        reading = "multiple-as-factor" if c.reading.endswith("factor") else "multiple-as-increase"
+        out.add((iri, IPG.interpretation, id_iri("interpretation", reading)))
+    if c.stated is not None:
+        _bounds(out, iri, c.stated, IPG.statedLowerBound, IPG.statedUpperBound)
+    _bounds(out, iri, c.computed, IPG.computedLowerBound, IPG.computedUpperBound)
+    for o in sorted(set(c.observations)):
+        out.add((iri, IPG.checksObservation, o))
+        for q in union.objects(o, PROV_DERIVED):
+            out.add((iri, PROV_DERIVED, q))
+
+
+def _bounds(out: object, iri: URIRef, iv: Interval, low: URIRef, high: URIRef) -> None:
+    from rdflib import Graph
+
+    assert isinstance(out, Graph)
+    out.add((iri, low, _decimal(iv.low)))
+    if iv.high < INFINITY:
+        out.add((iri, high, _decimal(iv.high)))
