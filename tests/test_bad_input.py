@@ -13,7 +13,7 @@ import pytest
 
 from ipgraph.cli import main
 
-from .conftest import DATA, ONTOLOGY, ROOT
+from .conftest import DATA, ROOT
 
 EXAMPLES = ROOT / "tests" / "examples"
 REPORT = DATA / "reports" / "shanghai-2023" / "report.yaml"
@@ -24,9 +24,7 @@ def make_data(tmp_path: Path, example: Path | None = None) -> Path:
     """A data directory with the real report.yaml and source text, plus one example fact file."""
     folder = tmp_path / "data" / "reports" / "example"
     folder.mkdir(parents=True)
-    text = REPORT.read_text(encoding="utf-8").replace(
-        "../../sources/shanghai-ip-white-paper-2023.en.txt", str(SOURCE)
-    )
+    text = REPORT.read_text(encoding="utf-8").replace("../../sources/shanghai-ip-white-paper-2023.en.txt", str(SOURCE))
     (folder / "report.yaml").write_text(text, encoding="utf-8")
     if example is not None:
         shutil.copy(example, folder / example.name)
@@ -42,9 +40,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.mark.parametrize("example", sorted((EXAMPLES / "valid").glob("*.yaml")), ids=lambda p: p.stem)
 def test_valid_example_builds(example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = make_data(tmp_path, example)
-    code, out, err = run(
-        ["build", "--data", str(data), "--out", str(tmp_path / "out"), "--no-validate"], capsys
-    )
+    code, out, err = run(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--no-validate"], capsys)
     assert code == 0, err
     assert "observations" in out
 
@@ -55,9 +51,7 @@ def test_invalid_example_fails_with_its_message(
 ) -> None:
     expected = example.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
     data = make_data(tmp_path, example)
-    code, out, err = run(
-        ["build", "--data", str(data), "--out", str(tmp_path / "out"), "--no-validate"], capsys
-    )
+    code, out, err = run(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--no-validate"], capsys)
     assert code == 2
     assert expected in err
     assert err.count("\n") == 1, "one line"
@@ -66,9 +60,7 @@ def test_invalid_example_fails_with_its_message(
     assert not (tmp_path / "out").exists(), "nothing written"
 
 
-def test_failed_build_leaves_previous_build_untouched(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_failed_build_leaves_previous_build_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     good = make_data(tmp_path / "good", EXAMPLES / "valid" / "full-block.yaml")
     assert run(["build", "--data", str(good), "--out", str(out), "--no-validate"], capsys)[0] == 0
@@ -117,9 +109,7 @@ def test_unknown_query_name_suggests_close_names(built: Path, capsys: pytest.Cap
     assert "unknown query" in err and "cq-01-ip-criminal-cases-and-perpetrators" in err
 
 
-def test_missing_and_unknown_parameters(
-    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_missing_and_unknown_parameters(built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     q = tmp_path / "q.rq"
     q.write_text("#+ summary: t\nSELECT ?x WHERE { ?x a ?t }\n")
     code, _, err = run(["query", "--build", str(built), "--file", str(q), "--param", "t"], capsys)

@@ -29,9 +29,10 @@ def test_observations_exist_in_the_cube(built: Path) -> None:
     assert text.count("<http://purl.org/linked-data/cube#dataSet>") > 100
 
 
-DUPLICATE = """
-<https://w3id.org/ipgraph/id/obs/x-dup> <http://purl.org/linked-data/cube#dataSet> <https://w3id.org/ipgraph/id/dataset/shanghai-2023> <https://w3id.org/ipgraph/graph/facts> .
-"""
+DUPLICATE = (
+    "<https://w3id.org/ipgraph/id/obs/x-dup> <http://purl.org/linked-data/cube#dataSet> "
+    "<https://w3id.org/ipgraph/id/dataset/shanghai-2023> <https://w3id.org/ipgraph/graph/facts> ."
+)
 
 
 def test_constraints_catch_a_duplicate_and_a_missing_dimension(built: Path) -> None:
@@ -44,9 +45,7 @@ def test_constraints_catch_a_duplicate_and_a_missing_dimension(built: Path) -> N
         if value in line and line.startswith("<https://w3id.org/ipgraph/id/obs/")
     )
     copy = [
-        line.replace(obs, "<https://w3id.org/ipgraph/id/obs/copy>", 1)
-        for line in lines
-        if line.startswith(obs + " ")
+        line.replace(obs, "<https://w3id.org/ipgraph/id/obs/copy>", 1) for line in lines if line.startswith(obs + " ")
     ]
     broken = "\n".join([*lines, *copy, DUPLICATE]).encode("utf-8")
     results = {r.name: r.violated for r in run_integrity_constraints(broken, IC_DIR)}

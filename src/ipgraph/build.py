@@ -11,6 +11,7 @@ import json
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,7 +136,7 @@ def _triple_key(t: object) -> tuple[str, str, str]:
     return (str(t.subject), str(t.predicate), str(t.object))
 
 
-def _write_jsonld(triples: list[object], out_tmp: Path, prefixes: dict[str, str]) -> None:
+def _write_jsonld(triples: Sequence[object], out_tmp: Path, prefixes: dict[str, str]) -> None:
     import pyoxigraph as ox
     from rdflib import Literal, URIRef
 
@@ -152,7 +153,7 @@ def _write_jsonld(triples: list[object], out_tmp: Path, prefixes: dict[str, str]
     g = Graph()
     for t in triples:
         assert isinstance(t, ox.Triple)
-        g.add((term(t.subject), term(t.predicate), term(t.object)))  # type: ignore[arg-type]
+        g.add((term(t.subject), term(t.predicate), term(t.object)))
     context = {"@context": prefixes}
     doc = json.loads(g.serialize(format="json-ld", context=prefixes, auto_compact=True))
     doc["@context"] = f"{DUMP_BASENAME}.context.jsonld"

@@ -86,9 +86,7 @@ def _bind(declared: dict[str, tuple[str, str | None]], given: dict[str, str]) ->
     if declared:
         unknown = sorted(set(given) - set(declared))
         if unknown:
-            raise InputError(
-                f"unknown parameter {unknown[0]!r} (this query takes: {', '.join(declared) or 'none'})"
-            )
+            raise InputError(f"unknown parameter {unknown[0]!r} (this query takes: {', '.join(declared) or 'none'})")
     for name, (type_, default) in declared.items():
         value = given.get(name, default)
         if value is None:
@@ -119,9 +117,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         try:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"cannot read query file: {getattr(exc, 'strerror', None) or exc}", args.file
-            ) from None
+            raise InputError(f"cannot read query file: {getattr(exc, 'strerror', None) or exc}", args.file) from None
     elif args.name:
         q = find_query(load_catalog(Path(args.queries)), args.name)
         text = q.text
@@ -150,9 +146,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
     from ipgraph.prefixes import PREFIXES
 
-    sys.stdout.write(
-        (ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8")
-    )
+    sys.stdout.write((ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8"))
     return EXIT_OK if result else EXIT_NOT_CONFORMING
 
 
@@ -200,9 +194,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ipgraph.validate import validate_all
 
-    report = validate_all(
-        args.data, args.ontology, ontology_only=args.ontology_only, reasoner=not args.no_reasoner
-    )
+    report = validate_all(args.data, args.ontology, ontology_only=args.ontology_only, reasoner=not args.no_reasoner)
     print(report.text())
     return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
 
@@ -217,12 +209,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--data", type=Path, default=root / "data", help="data directory (default: %(default)s)"
-        )
-        p.add_argument(
-            "--ontology", type=Path, default=root / "ontology" / "ipgraph.ttl", help=argparse.SUPPRESS
-        )
+        p.add_argument("--data", type=Path, default=root / "data", help="data directory (default: %(default)s)")
+        p.add_argument("--ontology", type=Path, default=root / "ontology" / "ipgraph.ttl", help=argparse.SUPPRESS)
 
     p = sub.add_parser(
         "build",
@@ -231,9 +219,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(p)
     p.add_argument("--out", type=Path, default=root / "build", help="output directory (default: %(default)s)")
-    p.add_argument(
-        "--no-validate", action="store_true", help="skip SHACL, health queries and Data Cube checks"
-    )
+    p.add_argument("--no-validate", action="store_true", help="skip SHACL, health queries and Data Cube checks")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser(
@@ -245,9 +231,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_coverage)
 
     def store_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--build", default=str(root / "build"), help="built graph directory (default: %(default)s)"
-        )
+        p.add_argument("--build", default=str(root / "build"), help="built graph directory (default: %(default)s)")
 
     p = sub.add_parser(
         "validate",
@@ -268,8 +252,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "query",
         help="run a catalog query by NAME, a query file, or a SPARQL expression",
-        epilog="examples: ipgraph query cq-01-criminal-cases-2023 --format csv | "
-        "ipgraph query -e 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | ipgraph query --file my.rq --param charge=charge:art-219-infringing-trade-secrets",
+        epilog="examples: ipgraph query cq-01-ip-criminal-cases-and-perpetrators --format csv | "
+        "ipgraph query -e 'SELECT (COUNT(*) AS ?n) { ?s ?p ?o }' | "
+        "ipgraph query --file my.rq --param charge=charge:art-219-infringing-trade-secrets",
     )
     store_opts(p)
     p.add_argument("name", nargs="?", help="a query of the catalog (see: ipgraph queries)")

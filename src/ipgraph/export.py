@@ -29,7 +29,8 @@ _TIDY_Q = (
     sparql_prologue()
     + """SELECT ?observation ?dataset ?period ?area ?observed_entity ?function ?category ?charge ?right_type
        ?breakdown ?unit ?measure ?value ?unit_of_measure ?qualifier ?base_period ?share_of ?direction
-       (GROUP_CONCAT(DISTINCT ?sec; separator=" ") AS ?section) (GROUP_CONCAT(DISTINCT ?exact; separator=" | ") AS ?quote)
+       (GROUP_CONCAT(DISTINCT ?sec; separator=" ") AS ?section)
+       (GROUP_CONCAT(DISTINCT ?exact; separator=" | ") AS ?quote)
 WHERE {
   ?observation a qb:Observation ; qb:dataSet ?dataset ; ipg:refPeriod ?period ; ipg:refArea ?area ;
      ipg:observedEntity ?observed_entity ; ipg:procuratorialFunction ?function ; ipg:caseCategory ?category ;
@@ -41,7 +42,8 @@ WHERE {
   OPTIONAL { ?observation ipg:basePeriod ?base_period }
   OPTIONAL { ?observation ipg:shareOf ?share_of }
   OPTIONAL { ?observation ipg:trendDirection ?direction }
-  OPTIONAL { ?observation prov:wasDerivedFrom ?q . ?q ipg:section/ipg:sectionNumber ?sec ; oa:hasSelector/oa:exact ?exact }
+  OPTIONAL { ?observation prov:wasDerivedFrom ?q .
+             ?q ipg:section/ipg:sectionNumber ?sec ; oa:hasSelector/oa:exact ?exact }
 }
 GROUP BY ?observation ?dataset ?period ?area ?observed_entity ?function ?category ?charge ?right_type
          ?breakdown ?unit ?measure ?value ?unit_of_measure ?qualifier ?base_period ?share_of ?direction

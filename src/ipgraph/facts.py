@@ -199,11 +199,7 @@ def _parse_block(path: Path, node: Any, index: int) -> FactBlock:
     raw_quotes = node.get("quote")
     if isinstance(raw_quotes, str):
         raw_quotes = [raw_quotes]
-    if (
-        not isinstance(raw_quotes, list)
-        or not raw_quotes
-        or not all(isinstance(q, str) and q for q in raw_quotes)
-    ):
+    if not isinstance(raw_quotes, list) or not raw_quotes or not all(isinstance(q, str) and q for q in raw_quotes):
         raise bw.error("a fact block needs 'quote': a string or a list of strings")
     occurrence = node.get("occurrence")
     if occurrence is not None and (not isinstance(occurrence, int) or occurrence < 1):
@@ -229,9 +225,7 @@ def _parse_block(path: Path, node: Any, index: int) -> FactBlock:
         for key, value in raw_props.items():
             for v in value if isinstance(value, list) else [value]:
                 props.append((str(key), v, ew))
-        block.entities.append(
-            EntityDef(eid, types, dict(labels), alt_labels, raw.get("definition"), props, ew)
-        )
+        block.entities.append(EntityDef(eid, types, dict(labels), alt_labels, raw.get("definition"), props, ew))
     for key in ("observations", "trends"):
         for raw in node.get(key) or []:
             ow = _where(path, raw, bw.line)
@@ -277,9 +271,8 @@ def load_report(folder: Path) -> ReportDef:
     rid = _require_str(settings, "id", "report.yaml", rw)
     source = _require_str(settings, "source", "report.yaml", rw)
     blocks: list[FactBlock] = []
-    files = [report_path] + sorted(
-        p for p in folder.glob("*.yaml") if p.name not in (REPORT_FILE, EXCLUSIONS_FILE)
-    )
+    fact_files = sorted(p for p in folder.glob("*.yaml") if p.name not in (REPORT_FILE, EXCLUSIONS_FILE))
+    files = [report_path, *fact_files]
     for path in files:
         doc = settings if path == report_path else load_yaml(path)
         if doc is None:

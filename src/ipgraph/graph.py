@@ -170,9 +170,7 @@ class _Builder:
             iri = self.curie(name, where, report)
             if not str(iri).startswith(PREFIXES["ipg"]):
                 allowed = ", ".join(sorted(EXTERNAL_PROPERTIES))
-                raise where.error(
-                    f"property {name!r} is not allowed in data files (use ipg terms or {allowed})"
-                )
+                raise where.error(f"property {name!r} is not allowed in data files (use ipg terms or {allowed})")
         if iri in self.object_props:
             return iri, True
         if iri in self.datatype_props:
@@ -191,9 +189,7 @@ class _Builder:
             raise quote.where.error(f"quote not found in {source.path.name}{hint}: “{shown}”")
         if quote.occurrence is not None:
             if quote.occurrence > len(starts):
-                raise quote.where.error(
-                    f"quote occurs {len(starts)} time(s), not {quote.occurrence}: “{shown}”"
-                )
+                raise quote.where.error(f"quote occurs {len(starts)} time(s), not {quote.occurrence}: “{shown}”")
             start = starts[quote.occurrence - 1]
         elif len(starts) > 1:
             raise quote.where.error(f"quote occurs {len(starts)} times; add 'occurrence: N': “{shown}”")
@@ -256,9 +252,7 @@ class _Builder:
                 for ent in block.entities:
                     iri = self.curie(ent.id, ent.where, report)
                     if not str(iri).startswith(ID_BASE):
-                        raise ent.where.error(
-                            f"entity ids must use an ipgraph identifier prefix, not {ent.id!r}"
-                        )
+                        raise ent.where.error(f"entity ids must use an ipgraph identifier prefix, not {ent.id!r}")
                     prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
                     if prefix not in ID_PREFIXES:
                         raise ent.where.error(f"unknown identifier prefix in {ent.id!r}")
@@ -285,12 +279,13 @@ class _Builder:
         if isinstance(value, bool):
             raise where.error(f"unexpected boolean {value!r}")
         if isinstance(value, int | float):
-            dt = next((r for r in ranges if str(r).startswith(str(XSD))), XSD.decimal)
-            return Literal(str(to_decimal(value, where, "a number")), datatype=dt)
+            xsd_ranges = (r for r in ranges if isinstance(r, URIRef) and str(r).startswith(str(XSD)))
+            number_type = next(xsd_ranges, XSD.decimal)
+            return Literal(str(to_decimal(value, where, "a number")), datatype=number_type)
         if XSD.string in ranges or not ranges:
             return Literal(str(value))
-        dt = next(iter(ranges))
-        return Literal(str(value), datatype=dt if isinstance(dt, URIRef) else None)
+        other = next(iter(ranges))
+        return Literal(str(value), datatype=other if isinstance(other, URIRef) else None)
 
     def add_statement(
         self,
@@ -312,17 +307,17 @@ class _Builder:
             self.check_defined(o, where, str(raw))
         else:
             o = self.literal(raw, p, where)
-            if isinstance(raw, int | float) and not any(
-                value_occurs(Decimal(str(raw)), q) for q in quote_texts
-            ):
+            if isinstance(raw, int | float) and not any(value_occurs(Decimal(str(raw)), q) for q in quote_texts):
                 raise where.error(f"the number {raw} of {pname} is not written in the block's quote")
         self.check_defined(s, where, str(s))
-        self.facts.add((s, p, o))
+        stated = next((x for x in self.ontology.objects(s, p) if x == o or _same_value(x, o)), None)
+        if stated is not None:
+            o = stated  # the ontology says it already: keep its triple, record the quote on it
+        else:
+            self.facts.add((s, p, o))
         self.statement_quotes.setdefault((s, p, o), set()).update(quotes)
 
-    def add_entity(
-        self, ent: EntityDef, report: ReportDef, quotes: list[URIRef], quote_texts: list[str]
-    ) -> None:
+    def add_entity(self, ent: EntityDef, report: ReportDef, quotes: list[URIRef], quote_texts: list[str]) -> None:
         iri = self.curie(ent.id, ent.where, report)
         if not ent.types:
             raise ent.where.error(f"entity {ent.id} needs a 'type'")
@@ -350,18 +345,14 @@ class _Builder:
             self.add_statement(iri, pname, value, where, report, quotes, quote_texts)
 
     # ------------------------------------------------------------------ observations
-    def add_observations(
-        self, report: ReportDef, items: list[tuple[ObservationDef, list[URIRef], list[str]]]
-    ) -> None:
+    def add_observations(self, report: ReportDef, items: list[tuple[ObservationDef, list[URIRef], list[str]]]) -> None:
         settings = report.settings
         ids: dict[str, ObservationDef] = {}
         keys: dict[tuple[Node, ...], ObservationDef] = {}
         for obs, _, _ in items:
             if obs.id in ids:
                 first = ids[obs.id].where
-                raise obs.where.error(
-                    f"observation id {obs.id!r} is already used at {first.path}:{first.line}"
-                )
+                raise obs.where.error(f"observation id {obs.id!r} is already used at {first.path}:{first.line}")
             ids[obs.id] = obs
         for obs, quotes, quote_texts in items:
             f, w = obs.fields, obs.where
@@ -383,11 +374,11 @@ class _Builder:
                 raw = f.get(name, default if name != "entity" else settings.get("observed_entity"))
                 if raw is None:
                     raise w.error(f"observation {obs.id} needs {name!r}")
-                value = self.curie(raw, w, report, prefix)
-                self.check_defined(value, w, str(raw))
-                dims.append((dim, value))
-            for dim, value in dims:
-                g.add((iri, dim, value))
+                code = self.curie(raw, w, report, prefix)
+                self.check_defined(code, w, str(raw))
+                dims.append((dim, code))
+            for dim, dim_value in dims:
+                g.add((iri, dim, dim_value))
             key = (dataset, *(v for _, v in dims))
             if key in keys:
                 first = keys[key].where
@@ -431,9 +422,7 @@ class _Builder:
             for q in quotes:
                 self.prov.add((iri, PROV.wasDerivedFrom, q))
 
-    def add_restated(
-        self, report: ReportDef, items: list[tuple[str, Any, Where, list[URIRef], list[str]]]
-    ) -> None:
+    def add_restated(self, report: ReportDef, items: list[tuple[str, Any, Where, list[URIRef], list[str]]]) -> None:
         """A figure the report states again elsewhere: one observation, one more quote."""
         for oid, raw, where, quotes, texts in items:
             iri = id_iri("obs", f"{report.id}-{oid}")
@@ -490,15 +479,15 @@ class _Builder:
                 restated.extend((oid, value, where, quotes, texts) for oid, value, where in block.restated)
             self.add_observations(report, observations)
             self.add_restated(report, restated)
-        for (s, p, o), quotes in self.statement_quotes.items():
-            digest = hashlib.sha1(f"{s}\n{p}\n{o.n3()}".encode()).hexdigest()[:16]
+        for (subj, pred, obj), quote_set in self.statement_quotes.items():
+            digest = hashlib.sha1(f"{subj}\n{pred}\n{obj.n3()}".encode()).hexdigest()[:16]
             rec = id_iri("statement", digest)
             self.prov.add((rec, RDF.type, IPG.StatementRecord))
             self.prov.add((rec, RDF.type, RDF.Statement))
-            self.prov.add((rec, RDF.subject, s))
-            self.prov.add((rec, RDF.predicate, p))
-            self.prov.add((rec, RDF.object, o))
-            for q in sorted(quotes):
+            self.prov.add((rec, RDF.subject, subj))
+            self.prov.add((rec, RDF.predicate, pred))
+            self.prov.add((rec, RDF.object, obj))
+            for q in sorted(quote_set):
                 self.prov.add((rec, PROV.wasDerivedFrom, q))
         self.result.counts = {
             "observations": len(set(self.facts.subjects(RDF.type, IPG.StatedObservation))),
@@ -510,6 +499,16 @@ class _Builder:
 
     def block_quotes(self, block: FactBlock, report: ReportDef) -> tuple[list[URIRef], list[str]]:
         return [self.resolve_quote(q, report) for q in block.quotes], [q.text for q in block.quotes]
+
+
+def _same_value(a: Node, b: Node) -> bool:
+    """Two literals with the same numeric value (``"2"^^xsd:integer`` and ``"2"^^xsd:positiveInteger``)."""
+    if not (isinstance(a, Literal) and isinstance(b, Literal)):
+        return False
+    try:
+        return Decimal(str(a)) == Decimal(str(b))
+    except ArithmeticError:
+        return False
 
 
 def load_ontology(path: Path) -> Graph:

@@ -118,12 +118,11 @@ def _parse_sections(text: str) -> list[Section]:
         line = raw_line.strip()
         if not line:
             continue
-        if m := _PART.match(raw_line):
-            if m.group(1) in _ROMAN and len(line) < 200:
-                part = Section(m.group(1), "part", line, start, end)
-                sections.append(part)
-                sub, last_para = None, None
-                continue
+        if (m := _PART.match(raw_line)) and m.group(1) in _ROMAN and len(line) < 200:
+            part = Section(m.group(1), "part", line, start, end)
+            sections.append(part)
+            sub, last_para = None, None
+            continue
         if (m := _SUB.match(raw_line)) and m.group(1) in _ROMAN and part is not None and len(line) < 200:
             sub = Section(f"{part.number}.{_ROMAN[m.group(1)]}", "subsection", line, start, end, part.number)
             sections.append(sub)
@@ -132,9 +131,7 @@ def _parse_sections(text: str) -> list[Section]:
         parent = sub or part
         if (m := _PARA.match(raw_line)) and parent is not None:
             first_sentence = m.group(2).split(". ")[0]
-            last_para = Section(
-                f"{parent.number}.{m.group(1)}", "paragraph", first_sentence, start, end, parent.number
-            )
+            last_para = Section(f"{parent.number}.{m.group(1)}", "paragraph", first_sentence, start, end, parent.number)
             sections.append(last_para)
             host = last_para
         elif last_para is not None:

@@ -73,8 +73,18 @@ def term_for(value: str, type_: str) -> ox.NamedNode | ox.Literal:
 
 
 def _top_group_start(text: str) -> int:
-    """Offset just past the ``{`` that opens the query's WHERE group (comments, strings and IRIs skipped)."""
+    """Offset just past the ``{`` that opens the query's WHERE group (comments, strings and IRIs skipped).
+
+    A CONSTRUCT template (``CONSTRUCT { … } WHERE { … }``) is skipped: the first ``{`` after the keyword opens
+    the template, not the pattern.
+
+    >>> q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    >>> q[_top_group_start(q):].strip()
+    '?s ?p ?o }'
+    """
     i, n = 0, len(text)
+    depth = 0
+    skip_template = re.search(r"\bCONSTRUCT\s*\{", _strip_comments(text), re.IGNORECASE) is not None
     while i < n:
         ch = text[i]
         if ch == "#":
@@ -92,9 +102,20 @@ def _top_group_start(text: str) -> int:
             i = j + len(quote)
             continue
         if ch == "{":
-            return i + 1
+            if skip_template:
+                depth += 1
+            else:
+                return i + 1
+        elif ch == "}" and skip_template:
+            depth -= 1
+            if depth == 0:
+                skip_template = False
         i += 1
     raise InputError("the query has no WHERE group to bind parameters in")
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
 
 
 def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:

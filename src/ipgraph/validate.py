@@ -125,9 +125,7 @@ def validate_all(
         report.seconds.update(fast.seconds)
         ic_dir = qb_ic_dir()
         if ic_dir is None:
-            report.skipped["Data Cube IC-1…IC-21"] = (
-                "the W3C constraint queries were not found; set IPGRAPH_QB_IC"
-            )
+            report.skipped["Data Cube IC-1…IC-21"] = "the W3C constraint queries were not found; set IPGRAPH_QB_IC"
         else:
             from ipgraph.build import canonical_nquads
             from ipgraph.datacube import run_integrity_constraints

@@ -126,7 +126,7 @@ class Structure:
         )
 
 
-def _fmt(x: Fraction) -> str:
+def _fmt(x: Fraction | int) -> str:
     return Interval.exact(x).show()
 
 
@@ -157,9 +157,7 @@ class Engine:
         key = tuple(sorted(dims.items()))
         return [d for d in self.derived if d.key() == key]
 
-    def value_for(
-        self, dataset: str, dims: dict[str, str]
-    ) -> list[tuple[Interval, str | None, list[URIRef]]]:
+    def value_for(self, dataset: str, dims: dict[str, str]) -> list[tuple[Interval, str | None, list[URIRef]]]:
         """A quantity stated or derived: [(interval, reading, sources)]."""
         s = self.stated(dataset, dims)
         if s is not None:
@@ -186,9 +184,7 @@ class Engine:
                 if c.measure == "change-rate":
                     iv = xi / (Interval.exact(1) + ci / 100)
                     text = f"{_fmt(x.value or 0)} / (1 + {c.written or _fmt(c.value or 0)}%)"
-                    self.derived.append(
-                        Derived(base, dims, iv, "inverse-change-rate", [x.iri, c.iri], None, text)
-                    )
+                    self.derived.append(Derived(base, dims, iv, "inverse-change-rate", [x.iri, c.iri], None, text))
                 elif c.measure == "change-multiple":
                     for method, add in (
                         ("inverse-multiple-as-factor", 0),
@@ -197,15 +193,11 @@ class Engine:
                         iv = xi / (ci + add)
                         n = c.written or _fmt(c.value or 0)
                         text = f"{_fmt(x.value or 0)} / ({n}{' + 1' if add else ''})"
-                        self.derived.append(
-                            Derived(f"{base}-{method}", dims, iv, method, [x.iri, c.iri], method, text)
-                        )
+                        self.derived.append(Derived(f"{base}-{method}", dims, iv, method, [x.iri, c.iri], method, text))
                 else:
                     iv = xi - ci
                     text = f"{_fmt(x.value or 0)} − {_fmt(c.value or 0)}"
-                    self.derived.append(
-                        Derived(base, dims, iv, "subtract-change-amount", [x.iri, c.iri], None, text)
-                    )
+                    self.derived.append(Derived(base, dims, iv, "subtract-change-amount", [x.iri, c.iri], None, text))
 
     def derive_sums(self) -> None:
         """Totals in a year where only their components are known (stated or derived)."""
@@ -228,9 +220,7 @@ class Engine:
                         sources = [s for _, _, src in chosen for s in src]
                         slug = f"{whole}-{dims['unit']}-{period}" + (f"-{reading}" if reading else "")
                         text = " + ".join(iv.show() for iv, _, _ in chosen)
-                        self.derived.append(
-                            Derived(slug, dims, total, "sum-of-components", sources, reading, text)
-                        )
+                        self.derived.append(Derived(slug, dims, total, "sum-of-components", sources, reading, text))
 
     def derive_right_totals_from_charges(self) -> None:
         """A right type's count in a derived year as the sum of its charges' derived counts."""
@@ -244,18 +234,14 @@ class Engine:
             by_right[(tuple(sorted(template.items())), right)].append(d)
         for (tkey, right), items in sorted(by_right.items()):
             charges = sorted({d.dims["charge"] for d in items})
-            grouped = [
-                [(d.interval, d.reading, d.sources) for d in items if d.dims["charge"] == c] for c in charges
-            ]
+            grouped = [[(d.interval, d.reading, d.sources) for d in items if d.dims["charge"] == c] for c in charges]
             for reading in self._readings(grouped):
                 chosen = [self._pick(v, reading) for v in grouped]
                 total = chosen[0][0]
                 for iv, _, _ in chosen[1:]:
                     total = total + iv
                 dims = dict(tkey)
-                slug = f"{right}-{dims['unit']}-{dims['period']}-from-charges" + (
-                    f"-{reading}" if reading else ""
-                )
+                slug = f"{right}-{dims['unit']}-{dims['period']}-from-charges" + (f"-{reading}" if reading else "")
                 sources = [s for _, _, src in chosen for s in src]
                 text = " + ".join(f"{c}: {iv.show()}" for c, (iv, _, _) in zip(charges, chosen, strict=True))
                 self.derived.append(
@@ -280,9 +266,7 @@ class Engine:
                 iv = s.interval() * w_iv / 100
                 slug = f"{local(s.iri)}-implied-count" + (f"-{reading}" if reading else "")
                 text = f"{s.written or _fmt(s.value or 0)}% × {w_iv.show()}"
-                self.derived.append(
-                    Derived(slug, part_dims, iv, "share-of-total", [s.iri, *sources], reading, text)
-                )
+                self.derived.append(Derived(slug, part_dims, iv, "share-of-total", [s.iri, *sources], reading, text))
 
     # ------------------------------------------------------------------ checks
     def check_totals(self) -> None:
@@ -346,9 +330,7 @@ class Engine:
         else:
             verdict = "undetermined"
             why = f"the stated parts add up to {_fmt(s)}, less than {_fmt(total.value)}; some parts are not stated"
-        expr = (
-            " + ".join(_fmt(p.value or Fraction(0)) for p in parts) + f" = {_fmt(s)} vs {_fmt(total.value)}"
-        )
+        expr = " + ".join(_fmt(p.value or Fraction(0)) for p in parts) + f" = {_fmt(s)} vs {_fmt(total.value)}"
         slug = f"total-{local(total.iri)}-by-{what.split()[-1]}"
         self.checks.append(
             Check(
@@ -411,9 +393,7 @@ class Engine:
             ratio = Interval.exact(num) / whole.interval() * 100
             verdict = _verdict(s.interval(), ratio)
             expr = f"{' + '.join(_fmt(p.value or Fraction(0)) for p in parts)} / {_fmt(whole.value or Fraction(0))}"
-            expr += (
-                f" = {ratio.show()}% vs stated {s.written or _fmt(s.value or Fraction(0))}% ({s.qualifier})"
-            )
+            expr += f" = {ratio.show()}% vs stated {s.written or _fmt(s.value or Fraction(0))}% ({s.qualifier})"
             self.checks.append(
                 Check(
                     f"share-{local(s.iri)}",
@@ -467,11 +447,7 @@ class Engine:
                 for b in items:
                     if a.method >= b.method or (a.reading and b.reading and a.reading != b.reading):
                         continue
-                    if (
-                        a.reading is None
-                        and b.reading is None
-                        and (a not in unambiguous or b not in unambiguous)
-                    ):
+                    if a.reading is None and b.reading is None and (a not in unambiguous or b not in unambiguous):
                         continue
                     verdict = _verdict(a.interval, b.interval)
                     reading = a.reading or b.reading
@@ -664,8 +640,8 @@ class Engine:
 
     @staticmethod
     def _readings(per_part: list[list[tuple[Interval, str | None, list[URIRef]]]]) -> list[str | None]:
-        readings = sorted({r for v in per_part for _, r, _ in v if r})
-        return readings if readings else [None]
+        named = sorted({r for v in per_part for _, r, _ in v if r})
+        return list(named) if named else [None]
 
     @staticmethod
     def _pick(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -52,9 +53,7 @@ def derive_into(ds: Dataset) -> Engine:
         datasets.add(rid)
         _emit_derived(out, d, rid, entity_iri)
     for c in engine.checks:
-        rid = _report_of(
-            str(next((o.dataset for o in engine.obs + engine.trends if o.iri in c.observations), "x"))
-        )
+        rid = _report_of(str(next((o.dataset for o in engine.obs + engine.trends if o.iri in c.observations), "x")))
         _emit_check(out, c, rid, union)
     for rid in sorted(datasets):
         dset = id_iri("dataset", f"{rid}-derived")
@@ -66,7 +65,7 @@ def derive_into(ds: Dataset) -> Engine:
     return engine
 
 
-def _emit_derived(out: object, d: Derived, rid: str, entity_iri: dict[str, object]) -> None:
+def _emit_derived(out: object, d: Derived, rid: str, entity_iri: Mapping[str, object]) -> None:
     from rdflib import Graph
 
     assert isinstance(out, Graph)
@@ -75,14 +74,14 @@ def _emit_derived(out: object, d: Derived, rid: str, entity_iri: dict[str, objec
     out.add((iri, RDF.type, URIRef(QB + "Observation")))
     out.add((iri, URIRef(QB + "dataSet"), id_iri("dataset", f"{rid}-derived")))
     for name, prop in DIMENSIONS.items():
-        value = d.dims[name]
+        code = d.dims[name]
         if name == "period":
-            out.add((iri, prop, Literal(value, datatype=XSD.gYear)))
+            out.add((iri, prop, Literal(code, datatype=XSD.gYear)))
         elif name == "entity":
-            ent = entity_iri.get(value)
-            out.add((iri, prop, ent if isinstance(ent, URIRef) else URIRef(value)))
+            ent = entity_iri.get(code)
+            out.add((iri, prop, ent if isinstance(ent, URIRef) else URIRef(code)))
         else:
-            out.add((iri, prop, id_iri(DIM_PREFIX[name] or "inst", value)))
+            out.add((iri, prop, id_iri(DIM_PREFIX[name] or "inst", code)))
     method = "inverse-change-multiple" if d.method.startswith("inverse-multiple") else d.method
     out.add((iri, IPG.derivationMethod, id_iri("method", method)))
     interpretation = {

@@ -91,14 +91,14 @@ def _is_digits(text: str) -> bool:
 def load_observations(ds: Dataset | Graph) -> list[Obs]:
     """Every stated observation (figures and trends) with its quotes."""
     out: list[Obs] = []
-    for o in sorted(set(ds.subjects(RDF.type, IPG.StatedObservation))):
+    for o in sorted(set(ds.subjects(RDF.type, IPG.StatedObservation)), key=str):
         assert isinstance(o, URIRef)
         dims = {name: _plain(ds.value(o, prop)) for name, prop in DIMENSIONS.items()}
         raw = ds.value(o, IPG.obsValue)
         value = Fraction(Decimal(str(raw))) if isinstance(raw, Literal) else None
         base = ds.value(o, IPG.basePeriod)
         quotes: list[str] = []
-        for q in sorted(ds.objects(o, PROV_DERIVED)):
+        for q in sorted(ds.objects(o, PROV_DERIVED), key=str):
             for sel in ds.objects(q, OA_HAS_SELECTOR):
                 exact = ds.value(sel, OA_EXACT)
                 if exact is not None:

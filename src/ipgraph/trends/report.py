@@ -26,42 +26,45 @@ GROUP BY ?check ?kind ?verdict ?label ?expression ?interp
 ORDER BY ?kind ?check"""
 )
 
-TRENDS_Q = (
+OBSERVATIONS_Q = (
     sparql_prologue()
-    + """SELECT ?indicator ?unit ?value2022 ?low2022 ?high2022 ?source2022 ?interpretation ?value2023
-       ?change ?change_percent ?direction ?o2023
-WHERE {
-  ?o2023 a ipg:StatedObservation ; ipg:refPeriod ?p ; ipg:statMeasure ?m ; ipg:obsValue ?value2023 ;
-         ipg:caseCategory ?cat ; ipg:charge ?charge ; ipg:rightType ?right ; ipg:breakdown ?bd ; ipg:statUnit ?unitc ;
-         ipg:procuratorialFunction ?fn ; ipg:refArea ?area ; ipg:observedEntity ?ent .
+    + """SELECT ?o ?kind ?p ?m ?v ?low ?high ?cat ?charge ?right ?bd ?unitc ?fn ?area ?ent ?method ?interp WHERE {
+  ?o a qb:Observation ; ipg:refPeriod ?p ; ipg:statMeasure ?m ; ipg:obsValue ?v ; ipg:caseCategory ?cat ;
+     ipg:charge ?charge ; ipg:rightType ?right ; ipg:breakdown ?bd ; ipg:statUnit ?unitc ;
+     ipg:procuratorialFunction ?fn ; ipg:refArea ?area ; ipg:observedEntity ?ent .
   FILTER(?m IN (measure:count, measure:average-duration))
-  ?o2022 ipg:refPeriod ?p0 ; ipg:statMeasure ?m ; ipg:obsValue ?value2022 ; ipg:caseCategory ?cat ;
-         ipg:charge ?charge ; ipg:rightType ?right ; ipg:breakdown ?bd ; ipg:statUnit ?unitc ;
-         ipg:procuratorialFunction ?fn ; ipg:refArea ?area ; ipg:observedEntity ?ent .
-  FILTER(STR(?p0) = STR(xsd:integer(STR(?p)) - 1))
-  OPTIONAL { ?o2022 ipg:lowerBound ?low2022 }
-  OPTIONAL { ?o2022 ipg:upperBound ?high2022 }
-  OPTIONAL { ?o2022 ipg:interpretation/skos:prefLabel ?interpretation . FILTER(lang(?interpretation) = "en") }
-  OPTIONAL { ?o2022 ipg:derivationMethod/skos:prefLabel ?method . FILTER(lang(?method) = "en") }
-  BIND(IF(BOUND(?method), CONCAT("derived: ", ?method), "stated") AS ?source2022)
-  BIND(?value2023 - ?value2022 AS ?change)
-  BIND(IF(?value2022 != 0, ROUND(1000 * (?value2023 - ?value2022) / ?value2022) / 10, "") AS ?change_percent)
-  BIND(IF(?change > 0, "up", IF(?change < 0, "down", "unchanged")) AS ?direction)
-  ?cat skos:prefLabel ?catl . FILTER(lang(?catl) = "en")
-  OPTIONAL { ?charge skos:prefLabel ?chl . FILTER(lang(?chl) = "en" && ?charge != charge:ip-crime) }
-  OPTIONAL { ?right skos:prefLabel ?rl . FILTER(lang(?rl) = "en" && ?right != right:intellectual-property) }
-  OPTIONAL { ?bd skos:prefLabel ?bdl . FILTER(lang(?bdl) = "en" && ?bd != breakdown:total) }
-  ?unitc skos:prefLabel ?unit . FILTER(lang(?unit) = "en")
-  BIND(CONCAT(?catl, COALESCE(CONCAT(" / ", ?chl), ""), COALESCE(CONCAT(" / ", ?rl), ""),
-              COALESCE(CONCAT(" / ", ?bdl), ""), IF(?m = measure:average-duration, " (average days)", "")) AS ?indicator)
-}
-ORDER BY ?indicator ?unit ?source2022 ?interpretation"""
+  OPTIONAL { ?o ipg:lowerBound ?low }
+  OPTIONAL { ?o ipg:upperBound ?high }
+  OPTIONAL { ?o ipg:derivationMethod ?method }
+  OPTIONAL { ?o ipg:interpretation ?interp }
+  BIND(IF(BOUND(?method), "derived", "stated") AS ?kind)
+}"""
 )
+LABELS_Q = (
+    sparql_prologue() + """SELECT ?c ?l WHERE { ?c a skos:Concept ; skos:prefLabel ?l . FILTER(lang(?l) = "en") }"""
+)
+TREND_COLUMNS = [
+    "indicator", "unit", "prior_period", "prior_value", "prior_low", "prior_high", "prior_source", "interpretation",
+    "period", "value", "change", "change_percent", "direction",
+]  # fmt: skip
+_DIMS = ("cat", "charge", "right", "bd", "unitc", "fn", "area", "ent", "m")
+_TOTALS = {"ip-crime", "intellectual-property", "total"}
 
 
-def _snippet(text: str, width: int = 110) -> str:
+def _snippet(text: str, expression: str = "", width: int = 110) -> str:
+    """The quote, shortened around the first figure of ``expression`` it contains."""
     text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+    if len(text) <= width:
+        return text
+    at = 0
+    for number in re.findall(r"\d[\d.,]*", expression):
+        variants = {number, f"{int(number):,}"} if number.isdigit() else {number}
+        hits = [text.find(v) for v in variants if text.find(v) >= 0]
+        if hits:
+            at = max(0, min(hits) - width // 3)
+            break
+    piece = text[at : at + width - 2]
+    return ("…" if at else "") + piece.strip() + ("…" if at + width - 2 < len(text) else "")
 
 
 def check_report(store: ox.Store, show_all: bool = False) -> tuple[str, int]:
@@ -86,7 +89,7 @@ def check_report(store: ox.Store, show_all: bool = False) -> tuple[str, int]:
             for part in r["quotes"].value.split("\u0002") if r.get("quotes") is not None else []:
                 if "\u0001" in part:
                     sec, exact = part.split("\u0001", 1)
-                    quotes.append(f"[{sec}] “{_snippet(exact)}”")
+                    quotes.append(f"[{sec}] “{_snippet(exact, r['expression'].value)}”")
             kind = cell(r["kind"]).split(":")[1]
             lines.append(f"  {verdict.upper()} [{kind}] {r['expression'].value} — " + " / ".join(quotes))
     total = sum(by_verdict.values())
@@ -95,9 +98,7 @@ def check_report(store: ox.Store, show_all: bool = False) -> tuple[str, int]:
         f"{by_verdict['undetermined']} undetermined"
     ]
     if per_reading:
-        head.append(
-            "readings of ambiguous statements (“rose by N times”), checked against the other figures:"
-        )
+        head.append("readings of ambiguous statements (“rose by N times”), checked against the other figures:")
         for reading, counts in sorted(per_reading.items()):
             shown = ", ".join(f"{n} {v}" for v, n in sorted(counts.items()))
             head.append(f"  {reading}: {shown}")
@@ -106,17 +107,64 @@ def check_report(store: ox.Store, show_all: bool = False) -> tuple[str, int]:
     return "\n".join(head + lines), inconsistent
 
 
+def _num(term: object) -> Decimal | None:
+    return Decimal(term.value) if isinstance(term, ox.Literal) else None
+
+
+def _show(d: Decimal | None) -> str:
+    if d is None:
+        return ""
+    return format(d.quantize(Decimal("0.01")).normalize(), "f")
+
+
+def trends_rows(store: ox.Store) -> list[dict[str, str]]:
+    """Every stated figure with a figure of the year before (stated or derived), as rows of text."""
+    result = run_query(store, OBSERVATIONS_Q)
+    labels_result = run_query(store, LABELS_Q)
+    assert isinstance(result, SelectResult) and isinstance(labels_result, SelectResult)
+    labels = {cell(r["c"]): r["l"].value for r in labels_result.rows}
+    by_key: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for r in result.rows:
+        by_key[(*(cell(r[d]) for d in _DIMS), r["p"].value)].append(r)
+    rows: list[dict[str, str]] = []
+    for key, current in sorted(by_key.items()):
+        prior_key = (*key[:-1], str(int(key[-1]) - 1))
+        for now in (c for c in current if cell(c["kind"]) == "stated"):
+            for before in by_key.get(prior_key, []):
+                cat, charge, right, bd, unit, _, _, _, measure = key[:-1]
+                parts = [labels.get(cat, cat)]
+                parts += [labels.get(x, x) for x in (charge, right, bd) if x.split(":")[-1] not in _TOTALS]
+                indicator = " / ".join(parts) + (" (average days)" if measure.endswith("average-duration") else "")
+                v_now, v_before = _num(now["v"]), _num(before["v"])
+                assert v_now is not None and v_before is not None
+                change = v_now - v_before
+                method = before.get("method")
+                interp = before.get("interp")
+                rows.append(
+                    {
+                        "indicator": indicator,
+                        "unit": labels.get(unit, unit),
+                        "prior_period": prior_key[-1],
+                        "prior_value": _show(v_before),
+                        "prior_low": _show(_num(before.get("low"))),
+                        "prior_high": _show(_num(before.get("high"))),
+                        "prior_source": f"derived: {labels.get(cell(method), cell(method))}" if method else "stated",
+                        "interpretation": labels.get(cell(interp), "") if interp is not None else "",
+                        "period": key[-1],
+                        "value": _show(v_now),
+                        "change": _show(change),
+                        "change_percent": _show(100 * change / v_before) if v_before else "",
+                        "direction": "up" if change > 0 else "down" if change < 0 else "unchanged",
+                    }
+                )
+    return rows
+
+
 def trends_table(store: ox.Store, fmt: str) -> str:
     """Every indicator with its prior-year value (stated or derived, with bounds), current value and change."""
-    result = run_query(store, TRENDS_Q)
-    assert isinstance(result, SelectResult)
-    keep = [v for v in result.variables if v != "o2023"]
-    for row in result.rows:
-        for key in ("value2022", "low2022", "high2022", "change"):
-            term = row.get(key)
-            if isinstance(term, ox.Literal) and re.fullmatch(r"-?\d+(\.\d+)?", term.value):
-                row[key] = ox.Literal(format(Decimal(term.value).quantize(Decimal("0.01")).normalize(), "f"))
-    return render(SelectResult(keep, result.rows), fmt)
+    rows = trends_rows(store)
+    table = SelectResult(TREND_COLUMNS, [{k: ox.Literal(v) for k, v in r.items()} for r in rows])
+    return render(table, fmt)
 
 
 def add_parser(sub: object, root: object) -> None:
@@ -127,9 +175,7 @@ def add_parser(sub: object, root: object) -> None:
     assert isinstance(sub, argparse._SubParsersAction) and isinstance(root, Path)
 
     def store_opt(p: argparse.ArgumentParser) -> None:
-        p.add_argument(
-            "--build", default=str(root / "build"), help="built graph directory (default: %(default)s)"
-        )
+        p.add_argument("--build", default=str(root / "build"), help="built graph directory (default: %(default)s)")
 
     p = sub.add_parser(
         "check",

@@ -1,0 +1,410 @@
+"""The work a query worker does: run SPARQL, describe an entity, count the dataset, render pages.
+
+Everything here runs inside a worker process (:mod:`ipgraph.server.workers`) and answers with bytes ready to
+send, so the server process never waits on the store itself.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ipgraph.prefixes import PREFIXES
+from ipgraph.server import pages
+from ipgraph.server.negotiate import GRAPH_FORMATS, RESULT_FORMATS, pick
+
+_RESULT_OX = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_OX = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+HTML_ROW_LIMIT = 5000
+EXTRA_PREFIXES = {
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "formats": "http://www.w3.org/ns/formats/",
+}
+
+
+class ResultTooLarge(Exception):
+    """The serialized result passed the size limit."""
+
+
+class _Capped(io.BytesIO):
+    """A write-only buffer that refuses to grow past a limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.overflow = False
+
+    @property
+    def buf(self) -> io.BytesIO:
+        return self
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.limit:
+            self.overflow = True
+            raise ResultTooLarge
+        return super().write(data)
+
+
+@dataclass
+class JobContext:
+    """A worker's store and limits."""
+
+    store: ox.Store
+    build_dir: Path
+    max_bytes: int
+    isolated: bool
+
+    @classmethod
+    def open(cls, build_dir: Path, max_bytes: int, isolated: bool) -> JobContext:
+        """Open the build's store read-only."""
+        from ipgraph.store import open_store
+
+        return cls(open_store(build_dir), build_dir, max_bytes, isolated)
+
+
+def _too_large(limit: int) -> tuple[str, int, str]:
+    return (
+        "err",
+        503,
+        f"result too large: more than {limit:,} bytes; narrow the query or add a LIMIT",
+    )
+
+
+def _syntax(exc: Exception) -> tuple[str, int, str]:
+    from ipgraph.store import _syntax_message
+
+    return ("err", 400, _syntax_message(str(exc), 0))
+
+
+def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project's prefixes that some IRI of the triples uses (a short, readable Turtle header)."""
+    names: set[str] = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                names.add(term.value)
+            elif isinstance(term, ox.Literal):
+                names.add(term.datatype.value)
+    out = {}
+    for prefix, ns in {**PREFIXES, **EXTRA_PREFIXES}.items():
+        if any(n.startswith(ns) for n in names):
+            out[prefix] = ns
+    return out
+
+
+def serialize_graph(triples: Any, key: str, limit: int) -> bytes:
+    """Triples in one of :data:`GRAPH_FORMATS` (Turtle with the project's prefixes); raise ResultTooLarge."""
+    out = _Capped(limit)
+    prefixes = None
+    if key in ("ttl", "rdf", "jsonld"):
+        triples = list(itertools.islice(triples, limit // 40 + 1))
+        if len(triples) > limit // 40:
+            raise ResultTooLarge
+        prefixes = used_prefixes(triples)
+    try:
+        ox.serialize(triples, out, _GRAPH_OX[key], prefixes=prefixes)
+    except ResultTooLarge:
+        raise
+    except Exception:
+        if out.overflow:
+            raise ResultTooLarge from None
+        raise
+    return out.buf.getvalue()
+
+
+def _sparql(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    _, text, default_graphs, named_graphs, accept, fmt, html_ok, union = job
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    if default_graphs is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    elif union:  # no FROM in the query: the default graph is the union of the named graphs
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        result = ctx.store.query(text, **kwargs)
+    except SyntaxError as exc:
+        return _syntax(exc)
+    except (ValueError, OSError) as exc:
+        return (
+            "err",
+            400,
+            f"query error: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+        )
+    try:
+        if isinstance(result, ox.QueryTriples):
+            key = pick(accept, GRAPH_FORMATS, html=False, fmt=fmt)
+            if key is None:
+                return _not_acceptable(GRAPH_FORMATS)
+            return ("ok", GRAPH_FORMATS[key], serialize_graph(result, key, ctx.max_bytes))
+        key = pick(accept, RESULT_FORMATS, html=html_ok, fmt=fmt)
+        if key is None:
+            return _not_acceptable(RESULT_FORMATS)
+        if key == "html":
+            return ("ok", "text/html; charset=utf-8", _html_results(result, ctx.max_bytes))
+        if isinstance(result, ox.QueryBoolean) and key in ("csv", "tsv"):
+            body = (b"_askResult\n" if key == "csv" else b"?_askResult\n") + (b"true" if result else b"false")
+            return ("ok", RESULT_FORMATS[key], body + b"\n")
+        out = _Capped(ctx.max_bytes)
+        result.serialize(out, _RESULT_OX[key])
+        return ("ok", RESULT_FORMATS[key], out.buf.getvalue())
+    except ResultTooLarge:
+        return _too_large(ctx.max_bytes)
+    except (ValueError, OSError) as exc:
+        if "ResultTooLarge" in type(exc).__name__:
+            return _too_large(ctx.max_bytes)
+        return (
+            "err",
+            400,
+            f"query error: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
+        )
+
+
+def _not_acceptable(offered: dict[str, str]) -> tuple[str, int, str]:
+    return (
+        "err",
+        406,
+        "none of the accepted media types can be served; available: " + ", ".join(offered.values()),
+    )
+
+
+def _html_results(result: Any, limit: int) -> bytes:
+    if isinstance(result, ox.QueryBoolean):
+        return pages.page("ASK result", f"<p class=ask>{'true' if result else 'false'}</p>").encode()
+    variables = [v.value for v in result.variables]
+    rows: list[list[Any]] = []
+    size = 0
+    for sol in result:
+        rows.append([sol[v] for v in variables])
+        size += sum(len(str(t)) for t in rows[-1] if t is not None) + 20
+        if size > limit:
+            raise ResultTooLarge
+        if len(rows) > HTML_ROW_LIMIT:
+            break
+    note = f"<p>first {HTML_ROW_LIMIT:,} rows</p>" if len(rows) > HTML_ROW_LIMIT else ""
+    return pages.page("Query results", note + pages.results_table(variables, rows[:HTML_ROW_LIMIT])).encode()
+
+
+_ENTITY_CONSTRUCT = """CONSTRUCT {
+  ?s ?p ?o . ?x ?q ?s . ?r ?rp ?ro . ?quote oa:hasSelector ?sel . ?sel oa:exact ?exact .
+  ?quote ipg:section ?section .
+} WHERE {
+  { ?s ?p ?o }
+  UNION { ?x ?q ?s FILTER(?q NOT IN (rdf:subject, rdf:object)) }
+  UNION { ?r rdf:subject ?s ; ?rp ?ro }
+  UNION { ?s prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel oa:exact ?exact .
+          OPTIONAL { ?quote ipg:section ?section } }
+}"""
+_ENTITY_OUT = """SELECT ?p ?o ?olabel WHERE {
+  ?s ?p ?o .
+  OPTIONAL { ?o rdfs:label ?olabel . FILTER(langMatches(lang(?olabel), "en")) }
+} ORDER BY ?p ?o"""
+_ENTITY_IN = """SELECT ?x ?p ?xlabel WHERE {
+  ?x ?p ?s . FILTER(?p NOT IN (rdf:subject, rdf:object))
+  OPTIONAL { ?x rdfs:label ?xlabel . FILTER(langMatches(lang(?xlabel), "en")) }
+} ORDER BY ?p ?x LIMIT 500"""
+_ENTITY_QUOTES = """SELECT DISTINCT ?p ?o ?section ?exact WHERE {
+  { ?s prov:wasDerivedFrom ?q . BIND(prov:wasDerivedFrom AS ?p) BIND(?q AS ?o) }
+  UNION
+  { ?r a ipg:StatementRecord ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?q . }
+  ?q oa:hasSelector/oa:exact ?exact .
+  OPTIONAL { ?q ipg:section/ipg:sectionNumber ?section }
+} ORDER BY ?section"""
+_LABELS = """SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(langMatches(lang(?l), "en")) }"""
+
+
+def _rows(ctx: JobContext, text: str, iri: ox.NamedNode) -> list[dict[str, Any]]:
+    from ipgraph.store import SelectResult, run_query
+
+    result = run_query(ctx.store, text, {"s": iri})
+    assert isinstance(result, SelectResult)
+    return result.rows
+
+
+def _entity(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    from ipgraph.store import run_query
+
+    _, iri_text, accept, fmt = job
+    iri = ox.NamedNode(iri_text)
+    out = _rows(ctx, _ENTITY_OUT, iri)
+    inc = _rows(ctx, _ENTITY_IN, iri)
+    if not out and not inc:
+        return ("err", 404, f"<{iri_text}> is not in the graph")
+    key = pick(accept, GRAPH_FORMATS, html=True, fmt=fmt)
+    if key is None:
+        return _not_acceptable({"html": "text/html", **GRAPH_FORMATS})
+    if key != "html":
+        # store.bind_values puts its VALUES block in the first group, which in a CONSTRUCT is the template:
+        # bind here at the head of the WHERE group instead (the IRI serialized by pyoxigraph, never pasted
+        # text).
+        head, sep, tail = _ENTITY_CONSTRUCT.partition("} WHERE {")
+        text = f"{head}{sep} VALUES ?s {{ {iri} }}{tail}"
+        triples = run_query(ctx.store, text)
+        try:
+            return ("ok", GRAPH_FORMATS[key], serialize_graph(triples, key, ctx.max_bytes))
+        except ResultTooLarge:
+            return _too_large(ctx.max_bytes)
+    quotes = _rows(ctx, _ENTITY_QUOTES, iri)
+    plabels = {r["x"].value: r["l"].value for r in _rows(ctx, _LABELS, iri)}
+    body = pages.entity_page(iri_text, out, inc, quotes, plabels)
+    return ("ok", "text/html; charset=utf-8", body.encode())
+
+
+def _select(store: ox.Store, text: str, **kwargs: Any) -> ox.QuerySolutions:
+    result = store.query(text, **kwargs)
+    assert isinstance(result, ox.QuerySolutions)
+    return result
+
+
+def _stats(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    counts: dict[str, int] = {}
+    for sol in _select(ctx.store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        counts[sol["g"].value] = int(sol["n"].value)
+    total = 0
+    for sol in _select(ctx.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True):
+        total = int(sol["n"].value)
+    entities = 0
+    for sol in _select(
+        ctx.store,
+        "SELECT (COUNT(DISTINCT ?s) AS ?n) "
+        "WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/ipgraph/id/')) }",
+        use_default_graph_as_union=True,
+    ):
+        entities = int(sol["n"].value)
+    example = ""
+    for sol in _select(
+        ctx.store,
+        "SELECT ?s WHERE { ?s a ?t FILTER(STRSTARTS(STR(?s), 'https://w3id.org/ipgraph/id/inst/')) } "
+        "ORDER BY ?s LIMIT 1",
+        use_default_graph_as_union=True,
+    ):
+        example = sol["s"].value
+    return ("ok", "stats", {"graphs": counts, "triples": total, "entities": entities, "example": example})
+
+
+_ONTOLOGY_TERMS = """SELECT ?t ?kind ?en ?zh ?def WHERE {
+  GRAPH <https://w3id.org/ipgraph/graph/ontology> {
+    VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+                   qb:DimensionProperty qb:MeasureProperty qb:AttributeProperty skos:ConceptScheme }
+    ?t a ?kind .
+    OPTIONAL { ?t rdfs:label ?en FILTER(langMatches(lang(?en), "en")) }
+    OPTIONAL { ?t rdfs:label ?zh FILTER(langMatches(lang(?zh), "zh")) }
+    OPTIONAL { ?t skos:definition ?def FILTER(langMatches(lang(?def), "en")) }
+  }
+} ORDER BY ?kind ?t"""
+
+
+def _ontology_html(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    rows = list(_select(ctx.store, _ONTOLOGY_TERMS, prefixes=PREFIXES))
+    items = [
+        (
+            r["t"].value,
+            r["kind"].value,
+            *(r[v].value if r[v] is not None else "" for v in ("en", "zh", "def")),
+        )
+        for r in rows
+        if isinstance(r["t"], ox.NamedNode)
+    ]
+    return ("ok", "text/html; charset=utf-8", pages.ontology_page(items).encode())
+
+
+VIZ_VIEWS = ("derivation", "charges", "institutions", "ontology", "all", "entity")
+
+
+def _viz(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    """A page of ``ipgraph viz`` (the ``entity`` view around ``focus``, or a whole-graph view)."""
+    _, name, focus, depth, lang = job
+    import importlib
+
+    try:
+        views = importlib.import_module("ipgraph.viz.views")
+        layout = importlib.import_module("ipgraph.viz.layout")
+        page = importlib.import_module("ipgraph.viz.page")
+    except ImportError:
+        return ("err", 404, "the viz pages are not available in this installation (no ipgraph.viz module)")
+    from ipgraph.errors import IpgraphError
+
+    try:
+        view = views.build_view(ctx.store, name, focus=focus, depth=depth, details=True)
+        layout.apply_layout(view, size_by="count")
+        body = page.render_page(view, lang, show_details=False)
+    except IpgraphError as exc:
+        return ("err", 404, f"no {name} view for {focus!r}: {exc}" if focus else f"no {name} view: {exc}")
+    except (TypeError, AttributeError, ValueError) as exc:  # a viz module of another shape
+        print(f"ipgraph serve: viz {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return ("err", 404, "the viz pages are not available in this installation")
+    return ("ok", "text/html; charset=utf-8", str(body).encode())
+
+
+def _ping(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    return ("ok", "text/plain", b"pong")
+
+
+def _sleep(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    """Busy for a while (tests of the time limit)."""
+    import time
+
+    time.sleep(float(job[1]))
+    return ("ok", "text/plain", b"slept")
+
+
+def _connect(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    """Try a TCP connection from the worker (tests that workers have no network)."""
+    import socket
+
+    try:
+        with socket.create_connection((job[1], int(job[2])), timeout=2):
+            return ("ok", "text/plain", b"connected")
+    except OSError as exc:
+        return ("ok", "text/plain", f"refused: {exc}".encode())
+
+
+def _raw_sparql(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    """Run a query unscreened (tests of the network wall only)."""
+    try:
+        result = ctx.store.query(job[1])
+        if isinstance(result, ox.QuerySolutions):
+            list(result)
+        return ("ok", "text/plain", b"ran")
+    except Exception as exc:
+        return ("ok", "text/plain", f"failed: {type(exc).__name__}".encode())
+
+
+JOBS = {
+    "sparql": _sparql,
+    "entity": _entity,
+    "stats": _stats,
+    "ontology_html": _ontology_html,
+    "viz": _viz,
+    "ping": _ping,
+    "sleep": _sleep,
+    "connect": _connect,
+    "raw_sparql": _raw_sparql,
+}
+
+
+def run_job(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    """Run one job; an unknown job is a programming error reported as a 500."""
+    fn = JOBS.get(job[0])
+    if fn is None:
+        print(f"ipgraph serve: unknown job {job[0]!r}", file=sys.stderr)
+        return ("err", 500, "internal error")
+    return fn(ctx, job)

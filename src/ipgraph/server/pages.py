@@ -1,0 +1,368 @@
+"""HTML pages of the server: entity pages, the query page, the catalog, the ontology index.
+
+Every string that comes from the data or a request goes through :func:`esc`; pages load one local style sheet
+and one local script (no CDN), and the server sends a Content-Security-Policy that allows nothing else.
+
+>>> esc('<script>alert("x")</script>')
+'&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+>>> local_path("https://w3id.org/ipgraph/id/charge/art-219")
+'/id/charge/art-219'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import urllib.parse
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyoxigraph as ox
+
+from ipgraph.prefixes import ID_BASE, IPG_NS
+from ipgraph.results import compact
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_LABEL_PREDICATES = {RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel"}
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML content and attribute values."""
+    return html.escape(str(text), quote=True)
+
+
+def local_path(iri: str) -> str | None:
+    """The server path that resolves an ipgraph IRI (entities and ontology terms), else None."""
+    if iri.startswith(ID_BASE) and len(iri) > len(ID_BASE):
+        return "/id/" + iri[len(ID_BASE) :]
+    if iri.startswith(IPG_NS):
+        return "/ontology/" + iri[len(IPG_NS) :] if len(iri) > len(IPG_NS) else "/ontology"
+    return None
+
+
+def iri_link(iri: str, label: str | None = None) -> str:
+    """A link to an IRI: local for ipgraph's own IRIs, external (no referrer, no follow) for others."""
+    shown = esc(label if label else compact(iri))
+    path = local_path(iri)
+    if path is not None:
+        return f'<a href="{esc(path)}" title="{esc(iri)}">{shown}</a>'
+    if iri.startswith(("http://", "https://")):
+        return f'<a href="{esc(iri)}" rel="nofollow noopener noreferrer" class=ext>{shown}</a>'
+    return shown
+
+
+def term_html(term: Any, label: str | None = None) -> str:
+    """One RDF term as HTML."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return iri_link(term.value, label)
+    if isinstance(term, ox.BlankNode):
+        return f"<span class=bnode>_:{esc(term.value)}</span>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f'<span lang="{esc(term.language)}">{esc(term.value)}</span><sup>@{esc(term.language)}</sup>'
+        dt = term.datatype.value
+        if dt.endswith("#string"):
+            return esc(term.value)
+        return f'{esc(term.value)}<sup title="{esc(dt)}">{esc(compact(dt))}</sup>'
+    return esc(term)
+
+
+def page(title: str, body: str, *, head: str = "") -> str:
+    """A whole page with the site's navigation, style sheet and script."""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)} · ipgraph</title>
+<link rel="stylesheet" href="/static/style.css">{head}
+</head><body>
+<nav><a href="/">query</a> <a href="/queries">catalog</a> <a href="/ontology">ontology</a>
+<a href="/.well-known/void">dataset (VoID)</a> <a href="/sparql">service description</a></nav>
+<main>
+<h1>{esc(title)}</h1>
+{body}
+</main></body></html>
+"""
+
+
+def results_table(variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """SELECT rows as an HTML table."""
+    head = "".join(f"<th>{esc(v)}</th>" for v in variables)
+    body = "".join("<tr>" + "".join(f"<td>{term_html(t)}</td>" for t in r) + "</tr>" for r in rows)
+    return f"<table class=results><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def entity_page(
+    iri: str,
+    out: list[dict[str, Any]],
+    inc: list[dict[str, Any]],
+    quotes: list[dict[str, Any]],
+    labels: dict[str, str],
+) -> str:
+    """The page of one entity: labels, types, facts with their source quotes, neighbours, links."""
+    en = [r["o"] for r in out if r["p"].value == RDFS_LABEL and getattr(r["o"], "language", None) == "en"]
+    zh = [
+        r["o"] for r in out if r["p"].value == RDFS_LABEL and (getattr(r["o"], "language", None) or "").startswith("zh")
+    ]
+    title = en[0].value if en else compact(iri)
+    curie = compact(iri)
+    parts = [f"<p class=iri><code>{esc(iri)}</code> · <code>{esc(curie)}</code></p>"]
+    if zh:
+        parts.append(f'<p class=zh lang="zh">{esc(zh[0].value)}</p>')
+    types = [r["o"] for r in out if r["p"].value == RDF_TYPE]
+    if types:
+        parts.append(
+            "<p class=types>a " + ", ".join(term_html(t, labels.get(getattr(t, "value", ""))) for t in types) + "</p>"
+        )
+    viz = "/viz/entity?" + urllib.parse.urlencode({"focus": curie})
+    alt = "".join(
+        f' <a href="?format={k}" type="{esc(mt)}">{esc(name)}</a>'
+        for k, mt, name in (
+            ("ttl", "text/turtle", "Turtle"),
+            ("jsonld", "application/ld+json", "JSON-LD"),
+            ("nt", "application/n-triples", "N-Triples"),
+            ("rdf", "application/rdf+xml", "RDF/XML"),
+        )
+    )
+    parts.append(f'<p class=links><a href="{esc(viz)}">graph view</a> · this resource as{alt}</p>')
+    by_fact: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    own: list[tuple[str, str]] = []
+    for q in quotes:
+        section = q["section"].value if q.get("section") is not None else ""
+        item = (section, q["exact"].value)
+        if q["p"].value == PROV_DERIVED:
+            own.append(item)
+        else:
+            by_fact.setdefault((q["p"].value, str(q["o"])), []).append(item)
+    rows = []
+    for r in out:
+        p, o = r["p"], r["o"]
+        if p.value == PROV_DERIVED:
+            continue
+        olabel = r["olabel"].value if r.get("olabel") is not None else None
+        cites = by_fact.get((p.value, str(o)), [])
+        quote_html = "".join(
+            f"<blockquote><span class=section>§ {esc(s)}</span> “{esc(text)}”</blockquote>" for s, text in cites
+        )
+        rows.append(
+            f"<tr><th>{iri_link(p.value, labels.get(p.value))}</th><td>{term_html(o, olabel)}{quote_html}</td></tr>"
+        )
+    parts.append("<h2>Facts</h2><table class=facts>" + "".join(rows) + "</table>")
+    if own:
+        parts.append(
+            "<h2>Sources</h2>"
+            + "".join(
+                f"<blockquote><span class=section>§ {esc(s)}</span> “{esc(text)}”</blockquote>" for s, text in own
+            )
+        )
+    if inc:
+        items = "".join(
+            f"<li>{term_html(r['x'], r['xlabel'].value if r.get('xlabel') is not None else None)} "
+            f"<span class=pred>{iri_link(r['p'].value, labels.get(r['p'].value))}</span> this</li>"
+            for r in inc
+        )
+        parts.append(f"<h2>Referred to by</h2><ul class=neighbours>{items}</ul>")
+    head = (
+        '\n<link rel="alternate" type="text/turtle" href="?format=ttl">'
+        '\n<link rel="alternate" type="application/ld+json" href="?format=jsonld">'
+    )
+    return page(title, "\n".join(parts), head=head)
+
+
+def ontology_page(items: list[tuple[str, str, str, str, str]]) -> str:
+    """An index of the ontology's classes, properties and concept schemes."""
+    groups: dict[str, list[str]] = {}
+    for iri, kind, en, zh, definition in items:
+        groups.setdefault(compact(kind), []).append(
+            f"<tr><td>{iri_link(iri)}</td><td>{esc(en)}</td><td lang=zh>{esc(zh)}</td><td>{esc(definition)}</td></tr>"
+        )
+    body = [
+        '<p>The ontology document: <a href="/ontology?format=ttl">Turtle</a> · '
+        '<a href="/ontology?format=jsonld">JSON-LD</a> · <a href="/ontology?format=rdf">RDF/XML</a> · '
+        '<a href="/ontology?format=nt">N-Triples</a></p>'
+    ]
+    for kind, rows in groups.items():
+        body.append(
+            f"<h2>{esc(kind)}</h2><table class=facts><tr><th>term</th><th>label</th><th>中文</th>"
+            f"<th>definition</th></tr>{''.join(rows)}</table>"
+        )
+    return page("ipgraph ontology", "\n".join(body))
+
+
+def catalog_page(catalog: list[dict[str, Any]]) -> str:
+    """The list of named queries, each with a form for its parameters."""
+    items = []
+    for q in catalog:
+        inputs = "".join(
+            f'<label>{esc(p["name"])} <input name="{esc(p["name"])}" value="{esc(p["default"] or "")}" '
+            f'title="{esc(p["type"])}: {esc(p["description"])}"></label> '
+            for p in q["params"]
+        )
+        items.append(
+            f'<li><form method=get action="/queries/{esc(q["name"])}"><b>{esc(q["name"])}</b> — '
+            f"{esc(q['summary'])}<br>{inputs}<button>run</button></form></li>"
+        )
+    body = "<ul class=catalog>" + "".join(items) + "</ul>" if items else "<p>The catalog is empty.</p>"
+    return page("Query catalog", body)
+
+
+def query_page(catalog: list[dict[str, Any]]) -> str:
+    """The query editor: examples from the catalog, results as a table (script and style served locally)."""
+    options = "".join(
+        f'<option value="{esc(q["name"])}">{esc(q["name"])} — {esc(q["summary"])}</option>' for q in catalog
+    )
+    data = json.dumps(catalog, ensure_ascii=True).replace("<", "\\u003c")
+    body = f"""<form id=qform method=post action="/sparql">
+<p><label>example <select id=examples><option value="">(choose a query of the catalog)</option>
+{options}</select></label></p>
+<div id=params></div>
+<textarea id=query name=query rows=16 spellcheck=false>SELECT ?class (COUNT(?s) AS ?n) WHERE {{ ?s a ?class }}
+GROUP BY ?class ORDER BY DESC(?n) LIMIT 20</textarea>
+<p><button id=run type=submit>run</button>
+<label>download as <select id=download><option value="">—</option><option>csv</option><option>tsv</option>
+<option>json</option><option>xml</option></select></label>
+<span id=status></span></p>
+</form>
+<p class=hint>Prefixes ipg:, charge:, inst:, … are predeclared. The graph is the union of the named graphs.
+Read-only: updates, SERVICE and outside datasets are refused.</p>
+<div id=results></div>
+<script type="application/json" id=catalog>{data}</script>
+<script src="/static/query.js"></script>"""
+    return page("SPARQL query", body)
+
+
+STYLE = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d1d1f;background:#fff}
+nav{background:#23395d;padding:.5em 1em}nav a{color:#fff;margin-right:1.2em;text-decoration:none}
+main{max-width:72em;margin:0 auto;padding:0 1em 3em}h1{font-size:1.6em}h2{font-size:1.2em;margin-top:1.6em}
+code{font-size:.9em}.iri{color:#555}.zh{font-size:1.3em}sup{color:#777;margin-left:.2em}
+table{border-collapse:collapse;margin:.5em 0;width:100%}th,td{border:1px solid #ddd;padding:.3em .5em;
+text-align:left;vertical-align:top}thead th{background:#f1f3f6}table.facts th{width:16em;font-weight:normal}
+blockquote{margin:.3em 0 .3em 1em;padding:.2em .6em;border-left:3px solid #9bb;color:#333;font-size:.92em}
+.section{color:#777;font-size:.85em;margin-right:.4em}a.ext{color:#555}
+textarea{width:100%;font:14px/1.4 ui-monospace,Menlo,Consolas,monospace}#status{margin-left:1em;color:#555}
+.error{color:#a00;white-space:pre-wrap}.hint{color:#666;font-size:.9em}ul.catalog li{margin:.6em 0}
+#params label,ul.catalog label{margin-right:1em}input{font:inherit}select{max-width:100%}
+"""
+
+SCRIPT = r"""
+(function () {
+  'use strict';
+  var catalog = JSON.parse(document.getElementById('catalog').textContent);
+  var byName = {};
+  catalog.forEach(function (q) { byName[q.name] = q; });
+  var editor = document.getElementById('query');
+  var select = document.getElementById('examples');
+  var params = document.getElementById('params');
+  var results = document.getElementById('results');
+  var status = document.getElementById('status');
+  var current = null;
+  var ID = 'https://w3id.org/ipgraph/id/', ONT = 'https://w3id.org/ipgraph/ontology/';
+  function el(tag, text) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  select.addEventListener('change', function () {
+    current = byName[select.value] || null;
+    params.textContent = '';
+    if (!current) return;
+    editor.value = current.text;
+    current.params.forEach(function (p) {
+      var label = el('label', p.name + ' ');
+      var input = el('input');
+      input.name = p.name; input.value = p.default || ''; input.title = p.type + ': ' + p.description;
+      label.appendChild(input); params.appendChild(label);
+    });
+  });
+  function link(iri) {
+    var a = el('a', iri);
+    if (iri.indexOf(ID) === 0) a.href = '/id/' + iri.slice(ID.length);
+    else if (iri.indexOf(ONT) === 0) a.href = '/ontology/' + iri.slice(ONT.length);
+    else { a.href = iri; a.rel = 'nofollow noopener noreferrer'; }
+    return a;
+  }
+  function cell(b) {
+    var td = el('td');
+    if (!b) return td;
+    if (b.type === 'uri') td.appendChild(link(b.value));
+    else { td.textContent = b.value; if (b['xml:lang']) td.lang = b['xml:lang']; }
+    return td;
+  }
+  function show(data) {
+    results.textContent = '';
+    if (data.boolean !== undefined) { results.appendChild(el('p', String(data.boolean))); return; }
+    var table = el('table'); table.className = 'results';
+    var tr = el('tr');
+    data.head.vars.forEach(function (v) { tr.appendChild(el('th', v)); });
+    var thead = el('thead'); thead.appendChild(tr); table.appendChild(thead);
+    var tbody = el('tbody');
+    data.results.bindings.forEach(function (row) {
+      var r = el('tr');
+      data.head.vars.forEach(function (v) { r.appendChild(cell(row[v])); });
+      tbody.appendChild(r);
+    });
+    table.appendChild(tbody); results.appendChild(table);
+    var n = data.results.bindings.length;
+    status.textContent = n + (n === 1 ? ' row' : ' rows');
+  }
+  function request(accept) {
+    if (current && editor.value === current.text) {
+      var qs = new URLSearchParams();
+      Array.prototype.forEach.call(params.querySelectorAll('input'), function (i) {
+        qs.set(i.name, i.value);
+      });
+      return {
+        url: '/queries/' + encodeURIComponent(current.name) + '?' + qs.toString(),
+        init: { headers: { Accept: accept } }
+      };
+    }
+    var body = new URLSearchParams(); body.set('query', editor.value);
+    return { url: '/sparql', init: { method: 'POST', body: body, headers: { Accept: accept } } };
+  }
+  function run() {
+    var fmt = document.getElementById('download').value;
+    var types = {
+      csv: 'text/csv', tsv: 'text/tab-separated-values',
+      json: 'application/sparql-results+json', xml: 'application/sparql-results+xml'
+    };
+    var req = request(fmt ? types[fmt] : 'application/sparql-results+json, text/turtle;q=0.9');
+    status.textContent = 'running…';
+    var started = Date.now();
+    fetch(req.url, req.init).then(function (resp) {
+      if (!resp.ok) return resp.text().then(function (t) { throw new Error(resp.status + ': ' + t); });
+      if (fmt) {
+        return resp.blob().then(function (blob) {
+          var a = el('a'); a.href = URL.createObjectURL(blob); a.download = 'results.' + fmt; a.click();
+          status.textContent = 'downloaded';
+        });
+      }
+      var type = resp.headers.get('Content-Type') || '';
+      if (type.indexOf('json') < 0) {
+        return resp.text().then(function (t) {
+          results.textContent = ''; results.appendChild(el('pre', t)); status.textContent = '';
+        });
+      }
+      return resp.json().then(function (data) {
+        show(data); status.textContent += ' in ' + (Date.now() - started) + ' ms';
+      });
+    }).catch(function (err) {
+      results.textContent = '';
+      var p = el('p', err.message); p.className = 'error';
+      results.appendChild(p); status.textContent = '';
+    });
+  }
+  document.getElementById('qform').addEventListener('submit', function (ev) { ev.preventDefault(); run(); });
+  // a shareable link: /?example=NAME or /?query=TEXT fills the editor and runs it
+  var here = new URLSearchParams(window.location.search);
+  if (here.get('example') && byName[here.get('example')]) {
+    select.value = here.get('example'); select.dispatchEvent(new Event('change')); run();
+  } else if (here.get('query')) {
+    editor.value = here.get('query'); run();
+  }
+})();
+"""

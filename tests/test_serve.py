@@ -1,0 +1,625 @@
+"""``ipgraph serve``: the SPARQL 1.1 Protocol, Linked Data pages, the query page, and its safety limits.
+
+One server is started for the module (``--time-limit 2``, small result and request limits) on a free loopback
+port; real clients (SPARQLWrapper, curl) talk to it as they would to any endpoint.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from ipgraph.catalog import load_catalog
+from ipgraph.prefixes import ID_BASE
+
+from .conftest import QUERIES
+from .serverutil import Served, ipgraph_serve
+
+SELECT_LABELS = "SELECT ?s ?l WHERE { ?s rdfs:label ?l } ORDER BY ?s ?l LIMIT 5"
+CONSTRUCT_ONE = "CONSTRUCT { ?s a ipg:Procuratorate } WHERE { ?s a ipg:Procuratorate }"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ERRORS: list[bytes] = []  # every error body seen, checked for stack traces at the end
+
+
+@pytest.fixture(scope="module")
+def server(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    tmp = tmp_path_factory.mktemp("serve")
+    with ipgraph_serve(
+        built,
+        tmp,
+        "--time-limit",
+        "2",
+        "--max-result-size",
+        "300k",
+        "--max-request-size",
+        "16k",
+        "--workers",
+        "2",
+        "--queries",
+        str(QUERIES),
+    ) as s:
+        yield s
+
+
+def _err(status: int, body: bytes) -> bytes:
+    if status >= 400:
+        ERRORS.append(body)
+    return body
+
+
+def _match(g: list[ox.Quad], p: ox.NamedNode, o: ox.NamedNode | None = None) -> list[ox.Quad]:
+    return [q for q in g if q.predicate == p and (o is None or q.object == o)]
+
+
+def _json(body: bytes) -> dict:  # type: ignore[type-arg]
+    return json.loads(body.decode("utf-8"))
+
+
+# ---- SPARQL protocol -----------------------------------------------------------------------------
+def test_binds_loopback_by_default(server: Served) -> None:
+    assert "http://127.0.0.1:" in server.log.read_text(encoding="utf-8")
+    from ipgraph.cli import _parser
+
+    args = _parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
+
+
+def test_get_query_json(server: Served) -> None:
+    status, headers, body = server.get("/sparql", "application/sparql-results+json", query=SELECT_LABELS)
+    assert status == 200 and headers["content-type"].startswith("application/sparql-results+json")
+    doc = _json(body)
+    assert doc["head"]["vars"] == ["s", "l"] and len(doc["results"]["bindings"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/sparql-results+xml;q=0.5, text/csv;q=0.9", "text/csv"),
+    ],
+)
+def test_result_negotiation(server: Served, accept: str, media: str) -> None:
+    status, headers, body = server.sparql(SELECT_LABELS, accept)
+    assert status == 200, body
+    assert headers["content-type"].split(";")[0] == media
+    assert "accept" in headers["vary"].lower()
+    text = body.decode("utf-8")
+    if media.endswith("json"):
+        assert len(_json(body)["results"]["bindings"]) == 5
+    elif media.endswith("xml"):
+        root = ET.fromstring(body)
+        assert len(root.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 5
+    elif media == "text/csv":
+        rows = list(csv.reader(io.StringIO(text)))
+        assert rows[0] == ["s", "l"] and len(rows) == 6
+    else:
+        lines = text.strip().split("\n")
+        assert lines[0] == "?s\t?l" and len(lines) == 6 and lines[1].startswith("<http")
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
+def test_graph_negotiation(server: Served, accept: str, fmt: ox.RdfFormat) -> None:
+    status, headers, body = server.sparql(CONSTRUCT_ONE, accept)
+    assert status == 200, body
+    assert headers["content-type"].split(";")[0] == accept
+    triples = list(ox.parse(body, format=fmt))
+    assert triples and all(t.predicate.value.endswith("#type") for t in triples)
+
+
+def test_post_sparql_query_body(server: Served) -> None:
+    status, _, body = server.request(
+        "POST",
+        "/sparql",
+        body=b"ASK { ?s a ipg:Procuratorate }",
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
+    assert status == 200 and _json(body)["boolean"] is True
+
+
+def test_dataset_parameters(server: Served) -> None:
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    onto = "https://w3id.org/ipgraph/graph/ontology"
+    _, _, all_ = server.get("/sparql", "application/sparql-results+json", query=q)
+    status, _, only = server.get("/sparql", "application/sparql-results+json", query=q, **{"default-graph-uri": onto})
+    assert status == 200
+    n_all = int(_json(all_)["results"]["bindings"][0]["n"]["value"])
+    n_onto = int(_json(only)["results"]["bindings"][0]["n"]["value"])
+    assert 0 < n_onto < n_all
+    status, _, body = server.sparql(f"SELECT (COUNT(*) AS ?n) FROM <{onto}> WHERE {{ ?s ?p ?o }}")
+    assert status == 200 and int(_json(body)["results"]["bindings"][0]["n"]["value"]) == n_onto
+
+
+def test_service_description(server: Served) -> None:
+    status, headers, body = server.get("/sparql", "text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    g = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert list(_match(g, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")))
+    endpoints = [q.object.value for q in _match(g, ox.NamedNode(sd + "endpoint"), None)]
+    assert endpoints == [f"{server.base}/sparql"]
+    names = {q.object.value for q in _match(g, ox.NamedNode(sd + "name"), None)}
+    assert "https://w3id.org/ipgraph/graph/facts" in names
+    status, headers, body = server.get("/sparql", "text/html")
+    assert status == 200 and b"<textarea" in body  # a browser gets the query page
+
+
+def test_malformed_query_is_a_clear_400(server: Served) -> None:
+    status, _, body = server.sparql("SELECT ?x WHERE { ?x ?p }")
+    assert status == 400 and b"malformed SPARQL at line 1" in _err(status, body)
+
+
+# ---- catalog -------------------------------------------------------------------------------------
+def test_catalog_index(server: Served) -> None:
+    status, _, body = server.get("/queries", "application/json")
+    names = [q["name"] for q in _json(body)]
+    assert status == 200 and names == list(load_catalog(QUERIES))
+
+
+def test_every_catalog_query_runs(server: Served) -> None:
+    catalog = load_catalog(QUERIES)
+    for name in catalog:
+        status, _, body = server.get(f"/queries/{name}", "application/sparql-results+json")
+        assert status == 200, f"{name}: {body[:300]!r}"
+        doc = _json(body)
+        assert "boolean" in doc or "results" in doc
+
+
+def test_catalog_parameters_are_bound(server: Served) -> None:
+    catalog = load_catalog(QUERIES)
+    with_params = [q for q in catalog.values() if any(p.default for p in q.params)]
+    if not with_params:
+        pytest.skip("no catalog query takes a parameter")
+    q = with_params[0]
+    p = next(p for p in q.params if p.default)
+    status, _, default = server.get(f"/queries/{q.name}", "text/csv")
+    assert status == 200
+    status, _, given = server.get(f"/queries/{q.name}", "text/csv", **{p.name: p.default or ""})
+    assert status == 200 and given == default
+    # a hostile value is bound as one term (a literal or an IRI), never pasted into the query
+    hostile = '2023" } } DROP ALL #'
+    status, _, body = server.get(f"/queries/{q.name}", "text/csv", **{p.name: hostile})
+    assert status in (200, 400) and b"Traceback" not in _err(status, body)
+    if status == 200:
+        assert body.decode("utf-8").splitlines()[0] == default.decode("utf-8").splitlines()[0]
+    status, _, body = server.get(f"/queries/{q.name}", "text/csv", nosuch="1")
+    assert status == 400 and b"unknown parameter" in _err(status, body)
+    status, _, body = server.get("/queries/no-such-query")
+    assert status == 404
+    status, _, body = server.sparql(
+        "SELECT ?x WHERE { ?x a ?c }", "text/csv"
+    )  # the protocol endpoint itself binds nothing from the URL
+    assert status == 200
+
+
+def test_catalog_page_in_a_browser(server: Served) -> None:
+    name = next(iter(load_catalog(QUERIES)))
+    status, headers, body = server.get(f"/queries/{name}", "text/html")
+    assert status == 200 and headers["content-type"].startswith("text/html") and b"<table" in body
+
+
+# ---- Linked Data ---------------------------------------------------------------------------------
+def _entities(store: ox.Store) -> list[str]:
+    rows = store.query(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), 'https://w3id.org/ipgraph/id/')) }",
+        use_default_graph_as_union=True,
+    )
+    return sorted(r["s"].value for r in rows)
+
+
+def test_every_entity_iri_resolves(server: Served, store: ox.Store) -> None:
+    iris = _entities(store)
+    assert len(iris) > 100
+    for iri in iris:
+        status, _, body = server.get("/id/" + iri[len(ID_BASE) :], "text/turtle")
+        assert status == 200, f"{iri}: {body[:200]!r}"
+        subjects = {t.subject.value for t in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+        assert iri in subjects
+
+
+def test_entity_html_page(server: Served, store: ox.Store) -> None:
+    iri = "https://w3id.org/ipgraph/id/inst/shanghai-peoples-procuratorate"
+    if not list(store.quads_for_pattern(ox.NamedNode(iri), None, None)):
+        pytest.skip("the example entity is not in the data")
+    status, headers, body = server.get("/id/inst/shanghai-peoples-procuratorate", "text/html,*/*;q=0.8")
+    html = body.decode("utf-8")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    assert "Shanghai People&#x27;s Procuratorate" in html or "Shanghai People's Procuratorate" in html
+    assert "上海市人民检察院" in html  # the Chinese label
+    assert 'href="/ontology/Procuratorate"' in html  # its type, linked
+    assert "<blockquote>" in html and "§" in html  # facts with their source quotes
+    assert re.search(r'href="/id/place/shanghai"', html)  # a neighbour
+    assert 'href="/viz/entity?focus=inst%3Ashanghai-peoples-procuratorate"' in html
+    assert "default-src 'none'" in headers["content-security-policy"]
+
+
+def test_entity_json_ld(server: Served) -> None:
+    status, headers, body = server.get("/id/inst/shanghai-peoples-procuratorate", "application/ld+json")
+    assert status == 200 and headers["content-type"].startswith("application/ld+json")
+    assert list(ox.parse(body, format=ox.RdfFormat.JSON_LD))
+
+
+def test_unknown_entity_is_404(server: Served) -> None:
+    status, _, body = server.get("/id/inst/no-such-thing", "text/html")
+    assert status == 404 and b"not in the graph" in _err(status, body)
+
+
+def test_void_and_dcat(server: Served) -> None:
+    status, _, body = server.get("/.well-known/void", "text/turtle")
+    assert status == 200
+    g = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    void, dcat = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert list(_match(g, rdf_type, ox.NamedNode(void + "Dataset")))
+    assert list(_match(g, rdf_type, ox.NamedNode(dcat + "Dataset")))
+    endpoints = [q.object.value for q in _match(g, ox.NamedNode(void + "sparqlEndpoint"), None)]
+    assert endpoints == [f"{server.base}/sparql"]
+    dumps = [q.object.value for q in _match(g, ox.NamedNode(void + "dataDump"), None)]
+    assert dumps
+    path = urllib.parse.urlsplit(dumps[0]).path
+    status, _, body = server.get(path)
+    assert status == 200 and body
+
+
+def test_ontology_document(server: Served) -> None:
+    status, headers, body = server.get("/ontology", "text/turtle")
+    assert status == 200 and headers["content-type"].startswith("text/turtle")
+    assert list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    status, headers, body = server.get("/ontology", "text/html")
+    assert status == 200 and b"Procuratorate" in body
+    status, _, body = server.get("/ontology/Procuratorate", "text/turtle")
+    assert status == 200 and b"owl:Class" in body
+
+
+def test_viz_pages(server: Served) -> None:
+    status, headers, body = server.get("/viz/entity?focus=inst:shanghai-peoples-procuratorate", "text/html")
+    assert status in (200, 404)
+    if status == 404:  # no viz module in this installation: a clear message, not a stack trace
+        assert b"viz" in _err(status, body)
+        return
+    html = body.decode("utf-8")
+    assert headers["content-type"].startswith("text/html") and "<script" in html
+    assert not re.findall(r'<(?:script|link)[^>]+(?:src|href)="(?:https?:)?//', html)  # nothing from a CDN
+    assert "connect-src" not in headers["content-security-policy"]  # default-src 'none' covers it
+    status, _, body = server.get("/viz/charges")
+    assert status == 200
+    status, _, body = server.get("/viz/entity?focus=no-such-entity-at-all")
+    assert status == 404 and b"Traceback" not in _err(status, body)
+    status, _, body = server.get("/viz/entity")
+    assert status == 400
+
+
+# ---- the query page ------------------------------------------------------------------------------
+def test_query_page_works_offline(server: Served) -> None:
+    status, headers, body = server.get("/", "text/html")
+    html = body.decode("utf-8")
+    assert status == 200 and "<textarea" in html
+    for attr in re.findall(r'(?:src|href)="([^"]*)"', html):
+        assert attr.startswith(("/", "?", "#")), f"a resource from elsewhere: {attr}"
+    for path in ("/static/query.js", "/static/style.css"):
+        status, _, asset = server.get(path)
+        assert status == 200 and b"http://" not in asset and b"https://cdn" not in asset
+    names = list(load_catalog(QUERIES))
+    assert all(f'value="{n}"' in html for n in names)  # the catalog's examples in the editor
+    assert "script-src 'self'" in headers["content-security-policy"]
+
+
+# ---- read-only and safe --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "CLEAR ALL",
+        "DROP GRAPH <https://w3id.org/ipgraph/graph/facts>",
+        "CREATE GRAPH <http://x>",
+        "PREFIX ex: <http://x/>\n# comment\nwith <http://x> delete { ?s ?p ?o } where { ?s ?p ?o }",
+    ],
+)
+def test_update_refused(server: Served, update: str) -> None:
+    for status, _, body in (
+        server.sparql(update),
+        server.request(
+            "POST",
+            "/sparql",
+            body=urllib.parse.urlencode({"update": update}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        server.request("POST", "/sparql", body=update.encode(), headers={"Content-Type": "application/sparql-update"}),
+        server.get("/sparql", update=update),
+    ):
+        assert status == 403, body
+        assert b"read-only" in _err(status, body)
+    status, _, body = server.sparql("ASK { ?s a ipg:Procuratorate }")
+    assert status == 200 and _json(body)["boolean"] is True  # the data is still there
+
+
+def test_other_methods_refused(server: Served) -> None:
+    for method in ("PUT", "DELETE", "PATCH"):
+        status, headers, body = server.request(method, "/sparql", body=b"x")
+        assert status == 405 and "allow" in headers
+        _err(status, body)
+
+
+class _Listener:
+    """A TCP listener that records every connection it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = int(self.sock.getsockname()[1])
+        self.connections = 0
+        self._stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self.thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[_Listener]:
+    lst = _Listener()
+    yield lst
+    lst.close()
+
+
+def test_service_never_connects(server: Served, listener: _Listener) -> None:
+    url = f"http://127.0.0.1:{listener.port}/"
+    attempts = [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z . SERVICE<{url}>{{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ FILTER(?a<'>') SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE ?u {{ ?s ?p ?o }} }}",
+        f"PREFIX e: <{url}>\nSELECT * WHERE {{ SERVICE e: {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ # a comment\n SERVICE # another\n <{url}> {{ ?s ?p ?o }} }}",
+        f'SELECT * WHERE {{ BIND("""\n#""" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}',
+        f"SELECT * WHERE {{ BIND('''\n  #''' AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    ]
+    for q in attempts:
+        status, _, body = server.sparql(q)
+        assert status == 403, (q, body)
+        assert b"SERVICE" in _err(status, body)
+        status, _, body = server.get("/sparql", query=q)
+        assert status == 403
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+def test_workers_have_no_network(built: Path, listener: _Listener) -> None:
+    from ipgraph.server.workers import WorkerConfig, WorkerPool, isolation_available
+
+    if not isolation_available():
+        pytest.skip("no network namespaces here (needs root or unprivileged user namespaces); screening only")
+    pool = WorkerPool(WorkerConfig(str(built), isolate=True), size=1)
+    pool.start()
+    try:
+        assert pool.isolated
+        status, _, body = pool.run(("connect", "127.0.0.1", listener.port), 10)
+        assert status == "ok" and body.startswith(b"refused")
+        url = f"http://127.0.0.1:{listener.port}/"
+        status, _, body = pool.run(("raw_sparql", f"SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"), 10)
+        assert body.startswith(b"failed")
+    finally:
+        pool.close()
+    time.sleep(0.3)
+    assert listener.connections == 0
+
+
+def test_outside_datasets_refused(server: Served) -> None:
+    for q in (
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+        "SELECT * FROM NAMED <http://127.0.0.1:9/x> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    ):
+        status, _, body = server.sparql(q)
+        assert status == 403 and b"refused" in _err(status, body)
+    status, _, body = server.get(
+        "/sparql", query="SELECT * { ?s ?p ?o } LIMIT 1", **{"default-graph-uri": "file:///etc/passwd"}
+    )
+    assert status == 403 and b"refused" in _err(status, body)
+
+
+def test_time_limit_then_still_alive(server: Served) -> None:
+    started = time.monotonic()
+    status, _, body = server.sparql(HEAVY)
+    assert status == 503 and b"time limit" in _err(status, body)
+    assert time.monotonic() - started < 30
+    for _ in range(3):
+        status, _, body = server.sparql("ASK { ?s a ipg:Procuratorate }")
+        assert status == 200 and _json(body)["boolean"] is True
+    time.sleep(3)  # the killed worker is replaced
+    status, _, body = server.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }")
+    assert status == 200
+
+
+def test_result_size_limit(server: Served) -> None:
+    status, _, body = server.sparql("SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    assert status == 503 and b"result too large" in _err(status, body)
+    status, _, body = server.sparql("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle")
+    assert status == 503 and b"result too large" in _err(status, body)
+    status, _, _ = server.sparql("ASK {}")
+    assert status == 200
+
+
+def test_request_size_limits(server: Served) -> None:
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 20_000
+    status, _, body = server.sparql(big)
+    assert status == 413 and b"too large" in _err(status, body)
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 431")
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 411")
+    with socket.create_connection(("127.0.0.1", server.port)) as s:
+        s.sendall(b"NONSENSE\r\n\r\n")
+        reply = s.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 400")
+    status, _, _ = server.sparql("ASK {}")
+    assert status == 200
+
+
+# ---- real clients --------------------------------------------------------------------------------
+def test_sparqlwrapper(server: Served) -> None:
+    SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
+    sw = SPARQLWrapper.SPARQLWrapper(f"{server.base}/sparql")
+    sw.setQuery(SELECT_LABELS)
+    sw.setReturnFormat(SPARQLWrapper.JSON)
+    doc = sw.query().convert()
+    assert len(doc["results"]["bindings"]) == 5
+    sw.setMethod(SPARQLWrapper.POST)
+    sw.setReturnFormat(SPARQLWrapper.XML)
+    assert len(sw.query().convert().getElementsByTagName("result")) == 5
+    sw.setReturnFormat(SPARQLWrapper.CSV)
+    assert sw.query().convert().decode("utf-8").startswith("s,l")
+    sw.setMethod(SPARQLWrapper.GET)
+    sw.setQuery("ASK { ?s a ipg:Procuratorate }")
+    sw.setReturnFormat(SPARQLWrapper.JSON)
+    assert sw.query().convert()["boolean"] is True
+    sw.setQuery(CONSTRUCT_ONE)
+    sw.setReturnFormat(SPARQLWrapper.TURTLE)
+    assert b"Procuratorate" in sw.query().convert()
+    sw.setReturnFormat(SPARQLWrapper.RDFXML)  # parsed by rdflib
+    assert len(sw.query().convert()) > 0
+    sw.setQuery("INSERT DATA { <http://a> <http://b> <http://c> }")
+    sw.setMethod(SPARQLWrapper.POST)
+    with pytest.raises(Exception, match=r"403|read-only|Unauthorized|Forbidden"):
+        sw.query()
+
+
+def test_curl(server: Served) -> None:
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+
+    def run(*args: str) -> str:
+        return subprocess.run([curl, "-sS", *args], check=True, capture_output=True, text=True, timeout=60).stdout
+
+    out = run("-G", f"{server.base}/sparql", "--data-urlencode", f"query={SELECT_LABELS}", "-H", "Accept: text/csv")
+    assert out.splitlines()[0] == "s,l"
+    out = run(f"{server.base}/sparql", "--data-urlencode", "query=ASK { ?s a ipg:Procuratorate }")
+    assert json.loads(out)["boolean"] is True
+    out = run(
+        f"{server.base}/sparql",
+        "-H",
+        "Content-Type: application/sparql-query",
+        "-H",
+        "Accept: text/tab-separated-values",
+        "--data-binary",
+        SELECT_LABELS,
+    )
+    assert out.startswith("?s\t?l")
+    out = run("-H", "Accept: text/turtle", f"{server.base}/id/inst/shanghai-peoples-procuratorate")
+    assert "@prefix" in out
+    code = run(
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code}",
+        f"{server.base}/sparql",
+        "--data-urlencode",
+        "update=CLEAR ALL",
+    )
+    assert code == "403"
+
+
+def test_ipgraph_query_against_this_endpoint(server: Served, capsys: pytest.CaptureFixture[str]) -> None:
+    from ipgraph.cli import main
+
+    name = next(iter(load_catalog(QUERIES)))
+    local = ["query", name, "--format", "csv", "--queries", str(QUERIES)]
+    code = main([*local, "--endpoint", f"{server.base}/sparql"])
+    remote = capsys.readouterr().out
+    status, _, body = server.get(f"/queries/{name}", "text/csv")
+    assert status == 200 and code in (0, 1)
+    assert len(remote.strip().splitlines()) == len(body.decode("utf-8").strip().splitlines())
+
+
+def test_no_stack_trace_in_any_response(server: Served) -> None:
+    for status, _, body in (
+        server.sparql("SELECT ?x WHERE { ?x ?p }"),
+        server.sparql("DROP ALL"),
+        server.get("/id/inst/none"),
+        server.get("/queries/none"),
+        server.request("POST", "/sparql", body=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}),
+        server.request(
+            "POST",
+            "/sparql",
+            body=b"query=%ff",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        server.get("/sparql?query=%ZZ"),
+        server.get("/%ff%fe"),
+    ):
+        assert status >= 400
+        _err(status, body)
+    for body in ERRORS:
+        assert b"Traceback" not in body and b'File "' not in body and b"internal server error" not in body
+
+
+def test_garbage_requests_keep_the_server_alive(server: Served) -> None:
+    import random
+
+    rng = random.Random(11)
+    samples = [
+        b"GET /sparql?query=" + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300))) + b" HTTP/1.1\r\n\r\n"
+        for _ in range(20)
+    ]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 500))) + b"\r\n\r\n" for _ in range(20)]
+    samples += [
+        b"POST /sparql HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\n",
+        b"GET / HTTP/1.1\r\nbad header\r\n\r\n",
+    ]
+    for raw in samples:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+            s.sendall(raw)
+            s.shutdown(socket.SHUT_WR)
+            reply = b""
+            while chunk := s.recv(65536):
+                reply += chunk
+        assert reply == b"" or reply.startswith(b"HTTP/1.1 "), reply[:100]
+        assert b"Traceback" not in reply
+    status, _, _ = server.sparql("ASK {}")
+    assert status == 200
