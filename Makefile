@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m compileall -q src   # cached bytecode even where PYTHONDONTWRITEBYTECODE is set
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -63,6 +63,7 @@ def main() -> int:
     qfile.write_text(sparql_prologue() + bind_values(q.text, bindings), encoding="utf-8")
     floor_cmd = [sys.executable, "-c", FLOOR, str(args.build / "store"), str(qfile)]
     cli_cmd = [str(BIN / "ipgraph"), "query", args.query, "--build", str(args.build), "--format", "csv"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)  # as `make` does
     for cmd in (floor_cmd, cli_cmd):  # warm the file cache
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     floor, cli = [], []

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # keeps typing out of `import ipgraph` (mypy: always_true)
 
 __version__ = "0.1.0"
 __all__ = ["KnowledgeGraph", "build_graph", "open_graph"]
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ipgraph.api import KnowledgeGraph, build_graph, open_graph
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in __all__:
         from ipgraph import api
 

@@ -18,10 +18,8 @@ variable, never pasted into the query text.
 
 from __future__ import annotations
 
-import difflib
+import os
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from ipgraph.errors import InputError
 
@@ -29,32 +27,37 @@ _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s?(.*)$")
 _PARAM = re.compile(r"^(\w+)\s+(\S+)(?:\s*=\s*(.*?))?(?:\s+--\s+(.*))?$")
 
 
-@dataclass(frozen=True)
 class Param:
     """A query parameter: a variable, its type (``iri`` or an ``xsd:`` datatype), a default and a description."""
 
-    name: str
-    type: str
-    default: str | None
-    description: str
+    __slots__ = ("default", "description", "name", "type")
+
+    def __init__(self, name: str, type: str, default: str | None, description: str) -> None:
+        self.name, self.type, self.default, self.description = name, type, default, description
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, {self.type!r}, {self.default!r})"
 
 
-@dataclass
 class CatalogQuery:
     """A named query of the catalog."""
 
-    name: str
-    text: str
-    summary: str = ""
-    description: str = ""
-    tags: list[str] = field(default_factory=list)
-    params: list[Param] = field(default_factory=list)
-    ordered: bool = False
-    path: Path | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    def __init__(self, name: str, text: str, path: os.PathLike[str] | str | None = None) -> None:
+        self.name = name
+        self.text = text
+        self.path = path
+        self.summary = ""
+        self.description = ""
+        self.tags: list[str] = []
+        self.params: list[Param] = []
+        self.ordered = False
+        self.extra: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"CatalogQuery({self.name!r})"
 
 
-def parse_query_text(name: str, text: str, path: Path | None = None) -> CatalogQuery:
+def parse_query_text(name: str, text: str, path: os.PathLike[str] | str | None = None) -> CatalogQuery:
     """Read the ``#+`` header of a query."""
     q = CatalogQuery(name, text, path=path)
     descriptions: list[str] = []
@@ -84,20 +87,35 @@ def parse_query_text(name: str, text: str, path: Path | None = None) -> CatalogQ
     return q
 
 
-def load_catalog(queries_dir: Path) -> dict[str, CatalogQuery]:
+def load_catalog(queries_dir: os.PathLike[str] | str) -> dict[str, CatalogQuery]:
     """Every ``*.rq`` file directly under ``queries_dir`` (checks live in a sub-folder), by name."""
-    if not queries_dir.is_dir():
-        raise InputError("query catalog folder not found", queries_dir)
+    folder = os.fspath(queries_dir)
+    if not os.path.isdir(folder):
+        raise InputError("query catalog folder not found", folder)
     catalog: dict[str, CatalogQuery] = {}
-    for path in sorted(queries_dir.glob("*.rq")):
-        catalog[path.stem] = parse_query_text(path.stem, path.read_text(encoding="utf-8"), path)
+    for entry in sorted(os.listdir(folder)):
+        if entry.endswith(".rq"):
+            path = os.path.join(folder, entry)
+            with open(path, encoding="utf-8") as f:
+                catalog[entry[:-3]] = parse_query_text(entry[:-3], f.read(), path)
     return catalog
+
+
+def load_query(queries_dir: os.PathLike[str] | str, name: str) -> CatalogQuery:
+    """One query by name, reading only its file; an unknown name gets the closest names of the catalog."""
+    path = os.path.join(os.fspath(queries_dir), f"{name}.rq")
+    if "/" not in name and "\\" not in name and os.path.isfile(path):
+        with open(path, encoding="utf-8") as f:
+            return parse_query_text(name, f.read(), path)
+    return find_query(load_catalog(queries_dir), name)
 
 
 def find_query(catalog: dict[str, CatalogQuery], name: str) -> CatalogQuery:
     """A query by name, or an error naming the closest names."""
     if name in catalog:
         return catalog[name]
+    import difflib
+
     close = difflib.get_close_matches(name, list(catalog), n=3, cutoff=0.4)
     close += [n for n in catalog if name in n and n not in close][:3]
     hint = f"; did you mean {', '.join(close)}?" if close else "; run 'ipgraph queries' for the list"

@@ -6,21 +6,37 @@ Exit codes: 0 success; 1 the data or graph does not conform, or a query has no r
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from ipgraph.errors import IpgraphError
+
+TYPE_CHECKING = False  # typing and pathlib stay unimported on the query path (mypy: always_true)
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 EXIT_OK, EXIT_NOT_CONFORMING, EXIT_INPUT = 0, 1, 2
 
 
-def _project_root() -> Path:
-    here = Path.cwd()
-    for candidate in (here, *here.parents):
-        if (candidate / "ontology" / "ipgraph.ttl").is_file() and (candidate / "data").is_dir():
+def _project_root() -> str:
+    here = candidate = os.getcwd()
+    while True:
+        if os.path.isfile(os.path.join(candidate, "ontology", "ipgraph.ttl")) and os.path.isdir(
+            os.path.join(candidate, "data")
+        ):
             return candidate
-    return here
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            return here
+        candidate = parent
+
+
+def _path(text: str) -> Path:
+    from pathlib import Path
+
+    return Path(text)
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
@@ -52,8 +68,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.conforms else EXIT_NOT_CONFORMING
 
 
-def _build_dir(args: argparse.Namespace) -> Path:
-    return Path(args.build)
+def _build_dir(args: argparse.Namespace) -> str:
+    return str(args.build)
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -105,7 +121,7 @@ def _bind(declared: dict[str, tuple[str, str | None]], given: dict[str, str]) ->
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from ipgraph.catalog import find_query, load_catalog
+    from ipgraph.catalog import load_query
     from ipgraph.errors import InputError
     from ipgraph.store import SelectResult, open_store, run_query
 
@@ -115,11 +131,12 @@ def _cmd_query(args: argparse.Namespace) -> int:
         text = args.expression
     elif args.file is not None:
         try:
-            text = Path(args.file).read_text(encoding="utf-8")
+            with open(args.file, encoding="utf-8") as f:
+                text = f.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read query file: {getattr(exc, 'strerror', None) or exc}", args.file) from None
     elif args.name:
-        q = find_query(load_catalog(Path(args.queries)), args.name)
+        q = load_query(args.queries, args.name)
         text = q.text
         declared = {p.name: (p.type, p.default) for p in q.params}
     else:
@@ -153,7 +170,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 def _cmd_queries(args: argparse.Namespace) -> int:
     from ipgraph.catalog import load_catalog
 
-    catalog = load_catalog(Path(args.queries))
+    catalog = load_catalog(args.queries)
     for name, q in catalog.items():
         params = " ".join(f"{p.name}={p.default}" if p.default is not None else p.name for p in q.params)
         print(f"{name}{'  [' + params + ']' if params else ''}")
@@ -176,9 +193,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from ipgraph.store import open_store
 
     store = open_store(_build_dir(args)) if args.format == "csv" else None
-    data = export(_build_dir(args), args.format, store)
+    data = export(_path(_build_dir(args)), args.format, store)
     if args.output:
-        out = Path(args.output)
+        out = _path(args.output)
         tmp = out.with_name(f".{out.name}.tmp")
         try:
             tmp.write_bytes(data)
@@ -199,18 +216,43 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
 
 
-def _parser() -> argparse.ArgumentParser:
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from ipgraph.ontology_docs import write_ontology_docs
+
+    out = write_ontology_docs(_path(args.ontology), _path(args.out))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+CORE_VERBS = ("build", "coverage", "validate", "queries", "query", "describe", "export", "docs")
+#: Verbs whose parser and handler live in their own module, imported only when that verb runs (or for --help),
+#: so that ``ipgraph query`` does not pay for the server, the viz or the linker.
+EXTERNAL_VERBS = {
+    "check": "ipgraph.trends.report",
+    "trends": "ipgraph.trends.report",
+    "serve": "ipgraph.server",
+    "push": "ipgraph.server",
+    "viz": "ipgraph.viz",
+    "link": "ipgraph.linking.cli",
+}
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
     root = _project_root()
     parser = argparse.ArgumentParser(
         prog="ipgraph",
         description="A knowledge graph of intellectual-property cases and trends, built from procuratorial reports.",
         epilog="Exit codes: 0 ok; 1 does not conform / no result; 2 usage or input error.",
     )
-    sub = parser.add_subparsers(dest="verb", metavar="VERB")
+    sub: Any = _OnlyVerb(parser.add_subparsers(dest="verb", metavar="VERB"), only)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--data", type=Path, default=root / "data", help="data directory (default: %(default)s)")
-        p.add_argument("--ontology", type=Path, default=root / "ontology" / "ipgraph.ttl", help=argparse.SUPPRESS)
+        p.add_argument(
+            "--data", type=_path, default=os.path.join(root, "data"), help="data directory (default: %(default)s)"
+        )
+        p.add_argument(
+            "--ontology", type=_path, default=os.path.join(root, "ontology", "ipgraph.ttl"), help=argparse.SUPPRESS
+        )
 
     p = sub.add_parser(
         "build",
@@ -218,7 +260,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog="example: ipgraph build --out build",
     )
     common(p)
-    p.add_argument("--out", type=Path, default=root / "build", help="output directory (default: %(default)s)")
+    p.add_argument(
+        "--out", type=_path, default=os.path.join(root, "build"), help="output directory (default: %(default)s)"
+    )
     p.add_argument("--no-validate", action="store_true", help="skip SHACL, health queries and Data Cube checks")
     p.set_defaults(func=_cmd_build)
 
@@ -231,7 +275,9 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_coverage)
 
     def store_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--build", default=str(root / "build"), help="built graph directory (default: %(default)s)")
+        p.add_argument(
+            "--build", default=os.path.join(root, "build"), help="built graph directory (default: %(default)s)"
+        )
 
     p = sub.add_parser(
         "validate",
@@ -246,7 +292,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "queries", help="list the query catalog: name, summary, parameters", epilog="example: ipgraph queries"
     )
-    p.add_argument("--queries", default=str(root / "queries"), help=argparse.SUPPRESS)
+    p.add_argument("--queries", default=os.path.join(root, "queries"), help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_queries)
 
     p = sub.add_parser(
@@ -263,7 +309,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query variable")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json", "md"), default="table")
     p.add_argument("--endpoint", help="run against a remote SPARQL endpoint instead of the embedded store")
-    p.add_argument("--queries", default=str(root / "queries"), help=argparse.SUPPRESS)
+    p.add_argument("--queries", default=os.path.join(root, "queries"), help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser(
@@ -285,24 +331,47 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=("ttl", "nt", "nq", "trig", "jsonld", "csv"))
     p.add_argument("-o", "--output", help="file to write (default: standard output)")
     p.set_defaults(func=_cmd_export)
-    from ipgraph.trends.report import add_parser as _add_trends
+    p = sub.add_parser(
+        "docs",
+        help="write the ontology's documentation (pyLODE) as one HTML page",
+        epilog="example: ipgraph docs --out docs/ontology/index.html",
+    )
+    p.add_argument("--ontology", default=os.path.join(root, "ontology", "ipgraph.ttl"), help=argparse.SUPPRESS)
+    p.add_argument("--out", default=os.path.join(root, "docs", "ontology", "index.html"), help="HTML file to write")
+    p.set_defaults(func=_cmd_docs)
+    import importlib
 
-    _add_trends(sub, root)
-    from ipgraph.server import add_parser as _add_server
-
-    _add_server(sub, root)
-    from ipgraph.viz import add_parser as _add_viz
-
-    _add_viz(sub, root)
-    from ipgraph.linking.cli import add_parser as _add_link
-
-    _add_link(sub, root)
+    modules = sorted(set(EXTERNAL_VERBS.values())) if only is None else [EXTERNAL_VERBS.get(only, "")]
+    for module in filter(None, modules):
+        importlib.import_module(module).add_parser(sub, _path(root))
     return parser
+
+
+class _Discarded:
+    """Stands in for the parser of a verb that is not being run (building it would only cost time)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return lambda *args, **kwargs: self
+
+
+class _OnlyVerb:
+    """The sub-parsers action, building only the parser of the verb being run (all of them when ``only`` is None)."""
+
+    def __init__(self, action: Any, only: str | None) -> None:
+        self.action, self.only = action, only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        if self.only is None or name == self.only:
+            return self.action.add_parser(name, **kwargs)
+        return _Discarded()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    verb = next((a for a in argv if not a.startswith("-")), None)
+    known = verb in EXTERNAL_VERBS or verb in CORE_VERBS
+    parser = _parser(only=verb if known and "-h" not in argv and "--help" not in argv else None)
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 
 class IpgraphError(Exception):
@@ -14,13 +14,13 @@ class IpgraphError(Exception):
 class InputError(IpgraphError):
     """Bad input: a data file, a query, a parameter or a path.
 
-    >>> str(InputError("quote not found", Path("data/x.yaml"), 12))
+    >>> str(InputError("quote not found", "data/x.yaml", 12))
     'data/x.yaml:12: quote not found'
     """
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None) -> None:
+    def __init__(self, message: str, path: os.PathLike[str] | str | None = None, line: int | None = None) -> None:
         self.message = message
-        self.path = Path(path) if path is not None else None
+        self.path = os.fspath(path) if path is not None else None
         self.line = line
         super().__init__(str(self))
 

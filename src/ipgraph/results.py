@@ -3,6 +3,10 @@ W3C SPARQL 1.1 Query Results JSON.
 
 >>> import pyoxigraph as ox
 >>> from ipgraph.store import SelectResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 >>> r = SelectResult(["charge", "cases"], [{"charge": ox.Literal("假冒注册商标罪"), "cases": ox.Literal("298")}])
 >>> print(render(r, "table"))
 charge          cases
@@ -12,16 +16,16 @@ charge          cases
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import unicodedata
-from typing import Any
 
 import pyoxigraph as ox
 
 from ipgraph.prefixes import PREFIXES
 from ipgraph.store import SelectResult
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -79,12 +83,15 @@ def render(result: SelectResult, fmt: str) -> str:
     """Render SELECT rows in one of :data:`FORMATS`."""
     names = result.variables
     if fmt == "json":
+        import json
+
         bindings = [{v: _term_json(row[v]) for v in names if row.get(v) is not None} for row in result.rows]
-        return json.dumps(
-            {"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1
-        )
+        return json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=1)
     table = [[cell(row.get(v)) for v in names] for row in result.rows]
     if fmt in ("csv", "tsv"):
+        import csv
+        import io
+
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(names)

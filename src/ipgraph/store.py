@@ -6,11 +6,9 @@ for an rdflib graph.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -21,12 +19,19 @@ STORE_DIR = "store"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-@dataclass
+TYPE_CHECKING = False  # mypy treats it as true (pyproject: always_true); typing is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
+
+
 class SelectResult:
     """Variables and rows of a SELECT (a row maps a variable name to a pyoxigraph term or None)."""
 
-    variables: list[str]
-    rows: list[dict[str, Any]]
+    __slots__ = ("rows", "variables")
+
+    def __init__(self, variables: list[str], rows: list[dict[str, Any]]) -> None:
+        self.variables = variables
+        self.rows = rows
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
@@ -47,13 +52,13 @@ def _syntax_message(message: str, shift: int) -> str:
     return f"malformed SPARQL at line {line}, column {col}: {rest}"
 
 
-def open_store(build_dir: Path) -> ox.Store:
+def open_store(build_dir: os.PathLike[str] | str) -> ox.Store:
     """Open the store of a build read-only."""
-    path = build_dir / STORE_DIR
-    if not path.is_dir():
+    path = os.path.join(os.fspath(build_dir), STORE_DIR)
+    if not os.path.isdir(path):
         raise InputError(f"no built store at {path}: run `ipgraph build` first")
     try:
-        return ox.Store.read_only(str(path))
+        return ox.Store.read_only(path)
     except OSError as exc:
         raise InputError(f"cannot open the store: {exc}", path) from None
 

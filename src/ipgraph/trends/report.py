@@ -12,6 +12,10 @@ from ipgraph.prefixes import sparql_prologue
 from ipgraph.results import cell, render
 from ipgraph.store import SelectResult, run_query
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 CHECKS_Q = (
     sparql_prologue()
     + """SELECT ?check ?kind ?verdict ?label ?expression ?interp
@@ -167,12 +171,12 @@ def trends_table(store: ox.Store, fmt: str) -> str:
     return render(table, fmt)
 
 
-def add_parser(sub: object, root: object) -> None:
+def add_parser(sub: Any, root: object) -> None:
     """Register the ``check`` and ``trends`` verbs."""
     import argparse
     from pathlib import Path
 
-    assert isinstance(sub, argparse._SubParsersAction) and isinstance(root, Path)
+    assert isinstance(root, Path)
 
     def store_opt(p: argparse.ArgumentParser) -> None:
         p.add_argument("--build", default=str(root / "build"), help="built graph directory (default: %(default)s)")

@@ -1,0 +1,338 @@
+/* ipgraph viz: the page's own controls around a vis-network drawing (search, kind filter, language,
+ * tooltips, details). Every string from the data is put into the page with textContent, never as HTML. */
+(function () {
+  "use strict";
+  var t0 = performance.now();
+  var stats = { scriptStart: t0, networkCreated: null, firstDraw: null, draws: 0, drawTimes: [] };
+  var data = JSON.parse(document.getElementById("viz-data").textContent);
+  var kinds = {};
+  data.kinds.forEach(function (k) { kinds[k.key] = k; });
+  var lang = data.lang;
+  function isDetail(k) { return !!(kinds[k] || {}).detail; }
+  var BIG = 1200;  /* above this many visible nodes: no arrowheads, no edge transparency (3-4x faster frames) */
+  var big = data.nodes.filter(function (n) { return data.showDetails || !isDetail(n.k); }).length > BIG;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function norm(s) { return String(s || "").normalize("NFKC").toLowerCase(); }
+  function labelOf(n, l) {
+    var en = n.we || n.en || "", zh = n.wz || n.zh || "", fallback = n.c || String(n.id);
+    if (l === "en") return en || zh || fallback;
+    if (l === "zh") return zh || en || fallback;
+    return en && zh && n.zh !== n.en ? en + "\n" + zh : en || zh || fallback;
+  }
+  function shade(hex, f) {
+    var v = parseInt(hex.slice(1), 16), r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+    function c(x) { return Math.max(0, Math.min(255, Math.round(x * f))); }
+    return "rgb(" + c(r) + "," + c(g) + "," + c(b) + ")";
+  }
+  function rgba(hex, a) {
+    var v = parseInt(hex.slice(1), 16);
+    return "rgba(" + ((v >> 16) & 255) + "," + ((v >> 8) & 255) + "," + (v & 255) + "," + a + ")";
+  }
+  var boxShape = data.shape === "box";
+  function nodeColour(k, dim) {
+    var c = (kinds[k] || { colour: "#999999" }).colour;
+    if (boxShape) {
+      return {
+        background: dim ? rgba(c, 0.05) : rgba(c, 0.2), border: dim ? rgba(c, 0.3) : c,
+        highlight: { background: rgba(c, 0.45), border: "#111" }, hover: { background: rgba(c, 0.35), border: "#111" }
+      };
+    }
+    if (dim) return { background: rgba(c, 0.15), border: rgba(c, 0.25), highlight: { background: c, border: "#111" }, hover: { background: c, border: "#111" } };
+    return { background: c, border: shade(c, 0.7), highlight: { background: c, border: "#111111" }, hover: { background: c, border: "#111111" } };
+  }
+
+  var maxValue = 0;
+  data.edges.forEach(function (e) { if (e.v && e.v > maxValue) maxValue = e.v; });
+  var byKind = {};
+  var visNodes = data.nodes.map(function (n) {
+    (byKind[n.k] = byKind[n.k] || []).push(n.id);
+    var k = kinds[n.k] || {};
+    return {
+      id: n.id, x: n.x, y: n.y, size: n.s, label: labelOf(n, lang), shape: boxShape ? "box" : k.shape || "dot",
+      color: nodeColour(n.k, false), borderWidth: n.focus ? 4 : 1, font: n.focus ? { size: 18, bold: true } : undefined
+    };
+  });
+  /* Low-information nodes (and their edges) enter the drawing only when first shown: the page starts faster. */
+  var present = {}, edgePresent = [];
+  var initialNodes = visNodes.filter(function (n) {
+    var on = data.showDetails || !isDetail(data.nodes[n.id].k);
+    if (on) present[n.id] = true;
+    return on;
+  });
+  var visEdges = data.edges.map(function (e, i) {
+    var w = e.v && maxValue ? 1 + 9 * Math.sqrt(e.v / maxValue) : 1;
+    var edge = { id: i, from: e.f, to: e.t, width: w, dashes: !!e.d };
+    if (e.l) edge.label = lang === "zh" && e.zh ? e.zh : e.en;
+    if (e.note === "component") edge.color = { color: "#b8b8b8", highlight: "#333", hover: "#333" };
+    return edge;
+  });
+
+  var initialEdges = visEdges.filter(function (e) {
+    var on = !!(present[e.from] && present[e.to]);
+    edgePresent[e.id] = on;
+    return on;
+  });
+  var nodes = new vis.DataSet(initialNodes);
+  var edges = new vis.DataSet(initialEdges);
+  function addKind(key) {
+    var add = (byKind[key] || []).filter(function (id) { return !present[id]; });
+    if (!add.length) return;
+    add.forEach(function (id) { present[id] = true; });
+    nodes.add(add.map(function (id) { return visNodes[id]; }));
+    var more = visEdges.filter(function (e) { return !edgePresent[e.id] && present[e.from] && present[e.to]; });
+    more.forEach(function (e) { edgePresent[e.id] = true; });
+    edges.add(more);
+  }
+  var face = "'Noto Sans', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+  var options = {
+    physics: { enabled: false },
+    layout: { improvedLayout: false },
+    interaction: {
+      hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, hideEdgesOnZoom: big,
+      multiselect: false, navigationButtons: false, keyboard: false
+    },
+    nodes: {
+      shape: "dot", borderWidth: 1, margin: { top: 5, bottom: 5, left: 7, right: 7 },
+      font: { face: face, size: 14, color: "#1d1d1d", strokeWidth: 3, strokeColor: "#ffffff", multi: false },
+      scaling: { label: { drawThreshold: big ? 7 : 4 } }
+    },
+    edges: {
+      smooth: false, selectionWidth: 1.5, hoverWidth: 0.5,
+      arrows: { to: { enabled: !big, scaleFactor: 0.45 } },
+      color: { color: big ? "#c3cad2" : "#9aa5b1", highlight: "#2d3436", hover: "#2d3436", opacity: big ? 1.0 : 0.85 },
+      font: { face: face, size: 12, color: "#333333", strokeWidth: 3, strokeColor: "#ffffff", align: "top" }
+    }
+  };
+  var container = document.getElementById("graph");
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  stats.networkCreated = performance.now();
+  var drawStart = 0;
+  network.on("beforeDrawing", function () { drawStart = performance.now(); });
+  network.on("afterDrawing", function () {
+    var now = performance.now();
+    stats.draws += 1;
+    if (stats.drawTimes.length < 2000) stats.drawTimes.push(now - drawStart);
+    if (stats.firstDraw === null) stats.firstDraw = now;
+  });
+  network.fit({ animation: false });
+
+  /* ---------------------------------------------------------------- details and tooltips */
+  var tip = document.getElementById("tooltip");
+  var details = document.getElementById("details");
+  var nodeById = {};
+  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
+
+  function renderNode(box, n, full) {
+    box.textContent = "";
+    var k = kinds[n.k] || { en: n.k, zh: "" };
+    box.appendChild(el("div", "i-title", n.en || n.zh || n.c));
+    if (n.zh && n.en && n.zh !== n.en) box.appendChild(el("div", "i-zh", n.zh));
+    var type = el("div", "i-type");
+    var sw = el("span", "swatch");
+    sw.style.background = k.colour || "#999";
+    type.appendChild(sw);
+    type.appendChild(document.createTextNode(k.en + (k.zh ? " · " + k.zh : "")));
+    box.appendChild(type);
+    if (n.t && n.t.length) box.appendChild(el("div", "i-types", "type: " + n.t.join(", ")));
+    if (n.c) box.appendChild(el("div", "i-curie", n.c));
+    if (n.d) box.appendChild(el("div", "i-def", full ? n.d : n.d.slice(0, 260) + (n.d.length > 260 ? "…" : "")));
+    if (n.a && n.a.length && full) box.appendChild(el("div", "i-alt", "also: " + n.a.join("; ")));
+    if (n.f && n.f.length) {
+      var ul = el("ul", "i-figs");
+      n.f.slice(0, full ? 60 : 8).forEach(function (f) { ul.appendChild(el("li", null, f)); });
+      if (!full && n.f.length > 8) ul.appendChild(el("li", "more", "… " + (n.f.length - 8) + " more (click)"));
+      box.appendChild(ul);
+    }
+    renderQuotes(box, n.q, full);
+  }
+  function renderQuotes(box, qs, full) {
+    if (!qs || !qs.length) return;
+    (full ? qs : qs.slice(0, 2)).forEach(function (q) {
+      var b = el("blockquote", "i-quote", "“" + (full || q[0].length < 420 ? q[0] : q[0].slice(0, 420) + "…") + "”");
+      if (q[1]) b.appendChild(el("span", "i-section", " [" + q[1] + "]"));
+      box.appendChild(b);
+    });
+    if (!full && qs.length > 2) box.appendChild(el("div", "more", "… " + (qs.length - 2) + " more quotes (click)"));
+  }
+  function renderEdge(box, e) {
+    box.textContent = "";
+    var a = nodeById[e.f], b = nodeById[e.t];
+    box.appendChild(el("div", "i-title", (e.en || "") + (e.zh ? " · " + e.zh : "")));
+    box.appendChild(el("div", "i-type", (a.en || a.zh || a.c) + " → " + (b.en || b.zh || b.c)));
+    if (e.v !== null && e.v !== undefined) box.appendChild(el("div", "i-def", "count: " + e.v.toLocaleString("en")));
+    if (e.d && e.note !== "component") box.appendChild(el("div", "i-def", "dashed: the report states the link but no count for it"));
+    renderQuotes(box, e.q, false);
+  }
+  function showTip(ev, fill) {
+    fill(tip);
+    tip.style.display = "block";
+    var r = container.getBoundingClientRect();
+    var x = r.left + ev.pointer.DOM.x + 16, y = r.top + ev.pointer.DOM.y + 16;
+    var w = tip.offsetWidth, h = tip.offsetHeight;
+    if (x + w > window.innerWidth - 8) x = Math.max(8, x - w - 32);
+    if (y + h > window.innerHeight - 8) y = Math.max(8, window.innerHeight - h - 8);
+    tip.style.left = x + "px";
+    tip.style.top = y + "px";
+  }
+  network.on("hoverNode", function (p) { showTip(p, function (b) { renderNode(b, nodeById[p.node], false); }); });
+  network.on("hoverEdge", function (p) { showTip(p, function (b) { renderEdge(b, data.edges[p.edge]); }); });
+  network.on("blurNode", function () { tip.style.display = "none"; });
+  network.on("blurEdge", function () { tip.style.display = "none"; });
+  network.on("dragStart", function () { tip.style.display = "none"; });
+  network.on("click", function (p) {
+    if (p.nodes.length) renderNode(details, nodeById[p.nodes[0]], true);
+    else if (p.edges.length) renderEdge(details, data.edges[p.edges[0]]);
+  });
+
+  /* ---------------------------------------------------------------- search and highlight */
+  var haystack = data.nodes.map(function (n) {
+    return norm([n.en, n.zh, n.c].concat(n.a || []).join("\u0001"));
+  });
+  var searchBox = document.getElementById("search");
+  var results = document.getElementById("results");
+  var dimmed = false;
+
+  function search(q) {
+    var needle = norm(q).trim();
+    if (!needle) return [];
+    var out = [];
+    for (var i = 0; i < haystack.length; i++) {
+      var id = data.nodes[i].id;
+      if (haystack[i].indexOf(needle) >= 0 && present[id] && !nodes.get(id).hidden) out.push(id);
+    }
+    return out;
+  }
+  function highlight(ids) {
+    var on = {};
+    ids.forEach(function (id) { on[id] = true; });
+    var upd = [];
+    data.nodes.forEach(function (n) {
+      if (!present[n.id]) return;
+      upd.push({ id: n.id, color: nodeColour(n.k, ids.length > 0 && !on[n.id]), borderWidth: on[n.id] || n.focus ? 4 : 1 });
+    });
+    nodes.update(upd);
+    dimmed = ids.length > 0;
+  }
+  function focusNode(id) {
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    renderNode(details, nodeById[id], true);
+  }
+  function runSearch() {
+    var ids = search(searchBox.value);
+    results.textContent = "";
+    highlight(ids);
+    if (!searchBox.value.trim()) return ids;
+    results.appendChild(el("div", "r-count", ids.length + (ids.length === 1 ? " match" : " matches")));
+    ids.slice(0, 40).forEach(function (id) {
+      var n = nodeById[id];
+      var b = el("button", "r-item");
+      b.type = "button";
+      var sw = el("span", "swatch");
+      sw.style.background = (kinds[n.k] || { colour: "#999" }).colour;
+      b.appendChild(sw);
+      b.appendChild(document.createTextNode((n.en || "") + (n.zh && n.zh !== n.en ? " · " + n.zh : "") || n.c));
+      b.addEventListener("click", function () { focusNode(id); });
+      results.appendChild(b);
+    });
+    return ids;
+  }
+  searchBox.addEventListener("input", runSearch);
+  searchBox.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter") {
+      var ids = runSearch();
+      if (ids.length) focusNode(ids[0]);
+    } else if (ev.key === "Escape") {
+      searchBox.value = "";
+      runSearch();
+    }
+  });
+  document.getElementById("clear").addEventListener("click", function () {
+    searchBox.value = "";
+    runSearch();
+    network.unselectAll();
+  });
+  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
+
+  /* ---------------------------------------------------------------- filter by kind */
+  var legend = document.getElementById("legend");
+  var checkboxes = {};
+  function setKindVisible(key, on) {
+    if (on) addKind(key);
+    var ids = (byKind[key] || []).filter(function (id) { return present[id]; });
+    nodes.update(ids.map(function (id) { return { id: id, hidden: !on }; }));
+    if (checkboxes[key]) checkboxes[key].checked = on;
+    var nowBig = nodes.get({ filter: function (n) { return !n.hidden; } }).length > BIG;
+    if (nowBig !== big) {
+      big = nowBig;
+      network.setOptions({ edges: { arrows: { to: { enabled: !big } }, color: { opacity: big ? 1.0 : 0.85 } },
+                           interaction: { hideEdgesOnDrag: big, hideEdgesOnZoom: big } });
+    }
+    if (dimmed) runSearch();
+  }
+  data.kinds.forEach(function (k) {
+    var row = el("label", "legend-row" + (k.detail ? " detail" : ""));
+    var cb = el("input");
+    cb.type = "checkbox";
+    cb.checked = !k.detail || data.showDetails;
+    cb.setAttribute("data-kind", k.key);
+    cb.addEventListener("change", function () { setKindVisible(k.key, cb.checked); });
+    checkboxes[k.key] = cb;
+    var sw = el("span", "swatch shape-" + (k.shape || "dot"));
+    sw.style.background = k.colour;
+    row.appendChild(cb);
+    row.appendChild(sw);
+    row.appendChild(el("span", "legend-text", k.en));
+    row.appendChild(el("span", "legend-zh", k.zh));
+    row.appendChild(el("span", "legend-n", (byKind[k.key] || []).length));
+    legend.appendChild(row);
+  });
+  var detailSwitch = document.getElementById("details-switch");
+  var detailKinds = data.kinds.filter(function (k) { return k.detail; });
+  if (detailKinds.length) {
+    detailSwitch.parentNode.style.display = "";
+    detailSwitch.checked = !!data.showDetails;
+    detailSwitch.addEventListener("change", function () {
+      detailKinds.forEach(function (k) { setKindVisible(k.key, detailSwitch.checked); });
+    });
+  }
+
+  /* ---------------------------------------------------------------- language */
+  var langSelect = document.getElementById("lang");
+  langSelect.value = lang;
+  langSelect.addEventListener("change", function () {
+    lang = langSelect.value;
+    data.nodes.forEach(function (n) { visNodes[n.id].label = labelOf(n, lang); });
+    nodes.update(data.nodes.filter(function (n) { return present[n.id]; }).map(function (n) {
+      return { id: n.id, label: visNodes[n.id].label };
+    }));
+    var upd = [];
+    data.edges.forEach(function (e, i) {
+      if (!e.l) return;
+      visEdges[i].label = lang === "zh" && e.zh ? e.zh : e.en;
+      if (edgePresent[i]) upd.push({ id: i, label: visEdges[i].label });
+    });
+    edges.update(upd);
+  });
+
+  var focus = data.nodes.filter(function (n) { return n.focus; })[0];
+  if (focus) renderNode(details, focus, true);
+
+  window.ipgraphViz = {
+    network: network, nodes: nodes, edges: edges, data: data, stats: stats,
+    search: function (q) { searchBox.value = q; return runSearch(); },
+    setKindVisible: setKindVisible,
+    drawnNodeCount: function () { return network.body.nodeIndices.length; },
+    drawnNodeIds: function () { return network.body.nodeIndices.slice(); },
+    labelsOf: function (ids) {
+      return ids.map(function (id) { var b = network.body.nodes[id]; return b ? b.options.label : null; });
+    },
+    focusNode: focusNode
+  };
+})();

@@ -1,0 +1,279 @@
+"""Write a view as one self-contained HTML file: vis-network (from the pyvis package on disk) inlined,
+the data as
+escaped JSON, the page's own controls; no ``http(s)://`` reference anywhere, so it opens offline and at once.
+
+Why not pyvis's own template: its ``in_line`` mode still links Bootstrap from a CDN (the page then waits on a
+blocked request), its filter and select menus hide nodes and mangle non-Latin labels, and its physics has the
+browser lay out the graph (tens of seconds for a few hundred nodes). Pyvis is used for what it is good
+at: it ships
+vis-network, and its :class:`pyvis.network.Network` is the node / edge container the data goes through.
+
+Safety: every string from the data reaches the page in a ``<script type="application/json">`` block
+whose ``<``, ``>``, ``&`` and ``/`` are JSON escapes, and the page's script puts text on screen only with
+``textContent`` (and
+the canvas draws labels as text). Titles and descriptions in the HTML are escaped with :func:`html.escape`.
+
+>>> text = to_json({"label": "</script><script>alert(1)</script>", "iri": "https://x"})
+>>> "</" in text or "https://" in text or "<" in text
+False
+>>> import json; json.loads(text)["label"]
+'</script><script>alert(1)</script>'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ipgraph.viz.model import View
+
+VIS_VERSION = "vis-9.1.2"
+_URL_SCHEME = re.compile(r"(?i)\b(https?)://")
+
+
+def to_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element and holds no ``http(s)://`` text.
+
+    ``/`` becomes ``\\/`` (a JSON escape for the same character), and ``<``, ``>``, ``&``, U+2028 and U+2029
+    become ``\\uXXXX`` escapes, so the text can neither close the element nor read as a link.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("/", "\\/")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _pyvis_file(name: str) -> str:
+    return (resources.files("pyvis") / "lib" / VIS_VERSION / name).read_text(encoding="utf-8")
+
+
+def _asset(name: str) -> str:
+    return (resources.files("ipgraph.viz") / "assets" / name).read_text(encoding="utf-8")
+
+
+def defuse_urls(code: str) -> str:
+    """Rewrite ``http://`` as ``http:\\/\\/`` inside JavaScript (same string in a literal, inert in a
+    comment).
+
+    >>> defuse_urls('createElementNS("http://www.w3.org/2000/svg")')
+    'createElementNS("http:\\\\/\\\\/www.w3.org/2000/svg")'
+    """
+    return _URL_SCHEME.sub(r"\1:\\/\\/", code)
+
+
+def vis_js() -> str:
+    """vis-network's JavaScript from the pyvis package, made safe to inline (no URLs, no ``</script``)."""
+    code = defuse_urls(_pyvis_file("vis-network.min.js"))
+    if re.search(r"(?i)</script|<!--", code):
+        code = re.sub(r"(?i)</(script)", r"<\\/\1", code).replace("<!--", "<\\!--")
+    return code
+
+
+def vis_css() -> str:
+    """vis-network's stylesheet from the pyvis package (its images are data: URIs already)."""
+    css = _pyvis_file("vis-network.css")
+    if re.search(r"(?i)https?://|</style", css):
+        raise RuntimeError("vis-network.css refers to a URL or closes its element: cannot inline it")
+    return css
+
+
+def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, Any]:
+    """The view as the compact JSON the page reads (node ids become indexes).
+
+    The nodes and edges pass through a :class:`pyvis.network.Network`, the container pyvis pages are made of.
+    """
+    from pyvis.network import Network
+
+    from ipgraph.viz.layout import wrap
+
+    net = Network(directed=True)
+    index = {k: i for i, k in enumerate(view.nodes)}
+    for k, n in view.nodes.items():
+        node: dict[str, Any] = {
+            "en": n.en,
+            "zh": n.zh,
+            "k": n.kind,
+            "x": round(n.x, 1),
+            "y": round(n.y, 1),
+            "s": round(n.size, 1),
+        }
+        wrapped_en, wrapped_zh = "\n".join(wrap(n.en)), "\n".join(wrap(n.zh))
+        if wrapped_en != n.en:
+            node["we"] = wrapped_en
+        if wrapped_zh != n.zh:
+            node["wz"] = wrapped_zh
+        if n.curie:
+            node["c"] = n.curie
+        if n.types:
+            node["t"] = n.types
+        if n.definition:
+            node["d"] = n.definition
+        if n.figures:
+            node["f"] = n.figures
+        if n.quotes:
+            node["q"] = [[q.text, q.section] for q in n.quotes]
+        if n.alt:
+            node["a"] = n.alt
+        if n.count_text:
+            node["n"] = n.count_text
+        if n.focus:
+            node["focus"] = True
+        net.add_node(index[k], **node)
+    for e in view.edges:
+        edge: dict[str, Any] = {"en": e.en}
+        if e.zh:
+            edge["zh"] = e.zh
+        if e.value is not None:
+            edge["v"] = e.value
+        if e.dashed:
+            edge["d"] = True
+        if e.quotes:
+            edge["q"] = [[q.text, q.section] for q in e.quotes]
+        if e.show_label:
+            edge["l"] = True
+        if e.note:
+            edge["note"] = e.note
+        net.add_edge(index[e.source], index[e.target], **edge)
+    nodes = []
+    for opts in net.nodes:
+        node = {k: v for k, v in opts.items() if k not in ("shape", "label", "font", "color")}
+        nodes.append(node)
+    edges = []
+    for opts in net.edges:
+        edge = {k: v for k, v in opts.items() if k not in ("from", "to", "arrows")}
+        edge["f"], edge["t"] = opts["from"], opts["to"]
+        edges.append(edge)
+    counts = view.kind_counts()
+    kinds = [
+        {
+            "key": k.key,
+            "en": k.en,
+            "zh": k.zh,
+            "colour": k.colour,
+            "shape": k.shape,
+            "detail": k.detail,
+            "count": counts.get(k.key, 0),
+        }
+        for k in view.kinds.values()
+    ]
+    return {
+        "view": view.name,
+        "title": view.title,
+        "lang": lang,
+        "showDetails": show_details,
+        "shape": view.meta.get("shape"),
+        "kinds": kinds,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="ipgraph viz">
+<title>@TITLE@</title>
+<style>@VIS_CSS@</style>
+<style>@CSS@</style>
+</head>
+<body>
+<header>
+<h1>@TITLE@</h1>
+<div class="desc">@DESCRIPTION@</div>
+@NAV@
+</header>
+<aside>
+<h2>Search · 搜索</h2>
+<div class="searchbar"><input id="search" type="search" placeholder="name or 名称 …" autocomplete="off"
+ aria-label="search nodes by name"><button id="clear" type="button">clear</button></div>
+<div id="results"></div>
+<h2>Kinds · 类型</h2>
+<div class="switch" style="display:none"><input id="details-switch" type="checkbox">
+<label for="details-switch">show low-information nodes · 显示细节节点</label></div>
+<div id="legend"></div>
+<h2>Labels · 标签</h2>
+<div class="switch"><select id="lang" aria-label="label language"><option value="both">English + 中文</option>
+<option value="en">English</option><option value="zh">中文</option></select>
+<button id="fit" type="button">fit to screen</button></div>
+<h2>Details · 详情</h2>
+<div id="details"></div>
+<div class="stats">@STATS@</div>
+</aside>
+<main><div id="graph"></div></main>
+<div id="tooltip" role="tooltip"></div>
+<script type="application/json" id="viz-data">@DATA@</script>
+<script>@VIS_JS@</script>
+<script>@JS@</script>
+</body>
+</html>
+"""
+
+
+def nav_html(links: Sequence[tuple[str, str]], current: str = "") -> str:
+    """A navigation bar of relative links (escaped).
+
+    >>> nav_html([("index.html", "Overview"), ("all.html", "<all>")], current="all.html")
+    '<nav><a href="index.html">Overview</a><a href="all.html" class="current">&lt;all&gt;</a></nav>'
+    """
+    if not links:
+        return ""
+    parts = []
+    for href, text in links:
+        if re.match(r"(?i)^[a-z][a-z0-9+.-]*:", href):
+            raise ValueError(f"navigation links must be relative: {href!r}")
+        cls = ' class="current"' if href == current else ""
+        parts.append(f'<a href="{html.escape(href)}"{cls}>{html.escape(text)}</a>')
+    return "<nav>" + "".join(parts) + "</nav>"
+
+
+def render_page(
+    view: View,
+    lang: str = "both",
+    *,
+    show_details: bool = False,
+    nav: Sequence[tuple[str, str]] = (),
+    current: str = "",
+) -> str:
+    """The whole HTML page of a laid-out view."""
+    if lang not in ("en", "zh", "both"):
+        raise ValueError(f"lang must be en, zh or both, not {lang!r}")
+    data = view_data(view, lang, show_details)
+    stats = f"{len(view.nodes):,} nodes · {len(view.edges):,} edges"
+    parts = {
+        "@TITLE@": html.escape(view.title),
+        "@DESCRIPTION@": html.escape(view.description),
+        "@NAV@": nav_html(nav, current),
+        "@STATS@": html.escape(stats),
+        "@VIS_CSS@": vis_css(),
+        "@CSS@": _asset("viz.css"),
+        "@DATA@": to_json(data),
+        "@VIS_JS@": vis_js(),
+        "@JS@": defuse_urls(_asset("viz.js")),
+    }
+    # one pass, so that text inserted for one placeholder is never scanned for another
+    return re.sub("|".join(map(re.escape, parts)), lambda m: parts[m.group(0)], _TEMPLATE)
+
+
+def write_page(path: Path, text: str) -> None:
+    """Write a page atomically (a temporary file in the same folder, then renamed)."""
+    from ipgraph.errors import InputError
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path) from None

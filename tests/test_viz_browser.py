@@ -1,0 +1,225 @@
+"""``ipgraph viz`` pages in headless Chromium: each view opens offline with no console error, draws what
+it should,
+search finds Chinese labels, the kind filter hides and shows, and script / HTML payloads in the data execute
+nothing and show literally.
+
+Chromium is started by the tests themselves (``ipgraph.viz.headless``, DevTools protocol over a pipe).
+Where it is not installed (Debian: ``apt-get install chromium fonts-noto-cjk``) these tests skip and say why.
+Screenshots of
+every view are written to the test's temporary folder (printed with ``pytest -s``) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ipgraph.viz.headless import Browser, Page, find_chromium
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        find_chromium() is None,
+        reason="Chromium is not installed (Debian: apt-get install chromium fonts-noto-cjk; or set IPGRAPH_CHROMIUM)",
+    ),
+]
+
+VIEWS = ("derivation", "charges", "institutions", "ontology", "all")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with Browser(width=1400, height=900) as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def site(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every view of the real data, written once."""
+    from ipgraph.viz.run import make_view
+
+    out = tmp_path_factory.mktemp("viz")
+    for name in VIEWS:
+        make_view(built, name, out / f"{name}.html")
+    make_view(built, "entity", out / "entity.html", focus="上海市人民检察院", depth=2)
+    return out
+
+
+def open_page(browser: Browser, path: Path) -> Page:
+    """Load a page fresh, wait for the graph's first draw, and return the page with its logs cleared first."""
+    page = browser.page
+    page.console.clear()
+    page.errors.clear()
+    page.requests.clear()
+    page.goto(path.resolve().as_uri())
+    page.wait_for("window.ipgraphViz && window.ipgraphViz.stats.firstDraw !== null", timeout=30)
+    return page
+
+
+def assert_clean(page: Page, path: Path) -> None:
+    errors = page.errors + [c["text"] for c in page.console if c["type"] in ("error", "assert")]
+    assert errors == [], f"console errors: {errors}"
+    others = [u for u in page.requests if u != path.resolve().as_uri()]
+    assert others == [], f"the page asked for other resources: {others}"
+
+
+def data_of(page: Page) -> dict[str, Any]:
+    value = page.evaluate("window.ipgraphViz.data")
+    assert isinstance(value, dict)
+    return value
+
+
+@pytest.mark.parametrize("name", [*VIEWS, "entity"])
+def test_view_opens_offline_and_draws(name: str, browser: Browser, site: Path) -> None:
+    path = site / f"{name}.html"
+    page = open_page(browser, path)
+    assert_clean(page, path)
+    data = data_of(page)
+    detail = {k["key"] for k in data["kinds"] if k["detail"]}
+    expected = sum(1 for n in data["nodes"] if n["k"] not in detail)
+    drawn = page.evaluate("window.ipgraphViz.drawnNodeCount()")
+    assert drawn == expected > 0, f"{drawn} nodes drawn, {expected} expected"
+    shot = site / f"{name}.png"
+    page.screenshot(shot)
+    assert shot.stat().st_size > 20_000, "a real picture, not a blank page"
+    print(f"screenshot: {shot}")
+
+
+def test_known_labels_are_drawn(browser: Browser, site: Path) -> None:
+    page = open_page(browser, site / "derivation.html")
+    labels = [
+        " ".join(x.split()) for x in page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
+    ]
+    assert "IP-infringement criminal cases 侵犯知识产权刑事案件" in labels
+    data = data_of(page)
+    ip = next(n for n in data["nodes"] if n["en"] == "IP-infringement criminal cases")
+    assert ip["n"] == "1,369 cases", "“took cognizance of 1,369 IP-infringement criminal cases”"
+    edge_labels = page.evaluate(
+        "Object.values(window.ipgraphViz.network.body.edges).map(e => e.options.label).filter(Boolean)"
+    )
+    assert any(label.startswith("115") for label in edge_labels), "reverse transfers after nolle prosequi"
+    page = open_page(browser, site / "institutions.html")
+    labels = [
+        " ".join(x.split()) for x in page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
+    ]
+    assert "Supreme People's Procuratorate 最高人民检察院" in labels, "drawn, wrapped, in both languages"
+
+
+def test_search_finds_a_chinese_label(browser: Browser, site: Path) -> None:
+    page = open_page(browser, site / "institutions.html")
+    ids = page.evaluate("window.ipgraphViz.search('最高人民检察院')")
+    assert len(ids) == 1
+    node = page.evaluate(f"window.ipgraphViz.data.nodes[{ids[0]}]")
+    assert node["en"] == "Supreme People's Procuratorate"
+    shown = page.evaluate("document.getElementById('results').textContent")
+    assert "最高人民检察院" in shown and "1 match" in shown
+    # the other nodes are dimmed, the match is not
+    dim = page.evaluate(
+        f"window.ipgraphViz.nodes.get().filter(n => n.id !== {ids[0]} && n.color.background.startsWith('rgba')).length"
+    )
+    assert dim == page.evaluate("window.ipgraphViz.nodes.length") - 1
+    # typing into the box (the real path) and pressing Enter focuses and details the node
+    page.evaluate(
+        "(() => { const b = document.getElementById('search'); b.value = '上海'; "
+        "b.dispatchEvent(new Event('input')); "
+        "b.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'})); })()"
+    )
+    assert "上海" in page.evaluate("document.getElementById('details').textContent")
+    assert page.evaluate("window.ipgraphViz.network.getSelectedNodes().length") == 1
+    assert_clean(page, site / "institutions.html")
+
+
+def test_kind_filter_hides_and_shows(browser: Browser, site: Path) -> None:
+    page = open_page(browser, site / "institutions.html")
+    before = page.evaluate("window.ipgraphViz.drawnNodeCount()")
+    n = page.evaluate("window.ipgraphViz.data.nodes.filter(n => n.k === 'procuratorate').length")
+    assert n > 0
+    page.evaluate("document.querySelector('input[data-kind=procuratorate]').click()")
+    assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == before - n
+    assert page.evaluate("window.ipgraphViz.search('最高人民检察院')") == [], "hidden nodes are not found"
+    page.evaluate("document.querySelector('input[data-kind=procuratorate]').click()")
+    assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == before
+    assert_clean(page, site / "institutions.html")
+
+
+def test_low_information_switch(browser: Browser, site: Path) -> None:
+    page = open_page(browser, site / "all.html")
+    before = page.evaluate("window.ipgraphViz.drawnNodeCount()")
+    total = page.evaluate("window.ipgraphViz.data.nodes.length")
+    assert before < total
+    page.evaluate("document.getElementById('details-switch').click()")
+    assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == total
+    page.evaluate("document.getElementById('details-switch').click()")
+    assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == before
+
+
+def test_language_switch(browser: Browser, site: Path) -> None:
+    page = open_page(browser, site / "derivation.html")
+    page.evaluate("document.getElementById('lang').value = 'zh'")
+    page.evaluate("document.getElementById('lang').dispatchEvent(new Event('change'))")
+    labels = page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
+    assert "不起诉" in labels
+    assert not any("non-prosecution" in (label or "") for label in labels)
+
+
+def test_payloads_execute_nothing_and_show_literally(browser: Browser, tmp_path: Path) -> None:
+    from ipgraph.viz.run import make_view
+
+    from .test_viz import XSS_LABEL, build_xss
+
+    built = build_xss(tmp_path)
+    path = tmp_path / "xss.html"
+    make_view(built, "all", path, details=True)
+    page = open_page(browser, path)
+    assert_clean(page, path)
+    assert page.evaluate("typeof window.__xss") == "undefined", "a payload ran"
+    data = data_of(page)
+    office = next(i for i, n in enumerate(data["nodes"]) if n["en"] == XSS_LABEL)
+    # the label is drawn as text on the canvas, unchanged
+    assert page.evaluate(f"window.ipgraphViz.labelsOf([{office}])[0]").startswith("<script>window.__xss=4")
+    # the details panel and the search results show the payloads as text, and hold no element made from them
+    page.evaluate(f"window.ipgraphViz.focusNode({office})")
+    details = page.evaluate("document.getElementById('details').textContent")
+    assert XSS_LABEL in details and "<img src=x onerror=window.__xss=5>检察院" in details
+    assert "<iframe src=javascript:window.__xss=6></iframe>" in details
+    assert "<script>window.__xss=1</script>" in details, "the source quote, literally"
+    page.evaluate("window.ipgraphViz.search('<svg onload')")
+    assert "</script><svg onload=window.__xss=7> city" in page.evaluate(
+        "document.getElementById('results').textContent"
+    )
+    injected = page.evaluate(
+        "document.querySelectorAll('#details *:is(script,img,iframe,svg,b,a), #results "
+        "*:is(script,img,iframe,svg,b,a)').length"
+    )
+    assert injected == 0
+    # hovering shows the tooltip with the same text
+    event = json.dumps({"node": office, "pointer": {"DOM": {"x": 10, "y": 10}}})
+    page.evaluate(f"void window.ipgraphViz.network.emit('hoverNode', {event})")
+    assert XSS_LABEL in page.evaluate("document.getElementById('tooltip').textContent")
+    assert page.evaluate("document.querySelectorAll('#tooltip *:is(script,img,iframe,svg,b,a)').length") == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    page.screenshot(tmp_path / "xss.png")
+    print(f"screenshot: {tmp_path / 'xss.png'}")
+
+
+def test_charts_page(browser: Browser, built: Path, tmp_path: Path) -> None:
+    from ipgraph.viz.run import make_charts
+
+    written = make_charts(built, tmp_path / "charts")
+    assert (tmp_path / "charts" / "sankey.png").stat().st_size > 10_000, written
+    path = tmp_path / "charts" / "charts.html"
+    page = browser.page
+    page.console.clear()
+    page.errors.clear()
+    page.requests.clear()
+    page.goto(path.resolve().as_uri())
+    assert_clean(page, path)
+    assert page.evaluate("document.querySelectorAll('figure svg').length") == 5
+    text = page.evaluate("document.body.textContent")
+    assert "1,369" in text and "88.8%" in text and "5.3%" in text
+    page.screenshot(tmp_path / "charts.png", full_page=True)
+    print(f"screenshot: {tmp_path / 'charts.png'}")
