@@ -63,9 +63,7 @@ def _rows(violations: list[Violation]) -> str:
 @pytest.mark.parametrize("path", [ONTOLOGY, SHAPES], ids=lambda p: p.name)
 def test_turtle_is_canonical(path: Path) -> None:
     problem = canonical_turtle_problems(path)
-    assert problem is None, (
-        f"{problem}\nre-serialize it: Graph().parse(path).serialize(path, format='longturtle')"
-    )
+    assert problem is None, f"{problem}\nre-serialize it: Graph().parse(path).serialize(path, format='longturtle')"
 
 
 def test_canonical_check_reports_the_first_difference(tmp_path: Path) -> None:
@@ -200,13 +198,10 @@ def _prefix_alternatives(text: str) -> list[set[str]]:
 def test_term_queries_cover_every_prefix_the_ontology_defines_terms_under(ontology: Graph, name: str) -> None:
     """The term checks list the ontology's identifier prefixes; a new code list must be added to them."""
     base = "https://w3id.org/ipgraph/id/"
-    in_ontology = {
-        str(s)[len(base) :].split("/", 1)[0] for s in ontology.subjects() if str(s).startswith(base)
-    }
+    in_ontology = {str(s)[len(base) :].split("/", 1)[0] for s in ontology.subjects() if str(s).startswith(base)}
     (written,) = _prefix_alternatives((CHECKS / f"{name}.rq").read_text(encoding="utf-8"))
     assert written == in_ontology, (
-        f"{name}.rq lists id/ prefixes {sorted(written)};\n"
-        f"the ontology defines terms under {sorted(in_ontology)}"
+        f"{name}.rq lists id/ prefixes {sorted(written)};\nthe ontology defines terms under {sorted(in_ontology)}"
     )
 
 
@@ -230,9 +225,7 @@ def test_health_queries_run_on_a_dataset(ontology: Graph) -> None:
             URIRef("https://w3id.org/ipgraph/id/place/y"),
         )
     )
-    facts.add(
-        (URIRef("https://w3id.org/ipgraph/id/inst/x"), URIRef(str(IPG._NS) + "jurisdicton"), Literal(1))
-    )
+    facts.add((URIRef("https://w3id.org/ipgraph/id/inst/x"), URIRef(str(IPG._NS) + "jurisdicton"), Literal(1)))
     checks = {v.check: v for v in run_health_queries(ds, CHECKS)}
     assert set(checks) == {"undeclared-property-violation"}
     assert checks["undeclared-property-violation"].focus.endswith("/jurisdicton")

@@ -65,8 +65,6 @@ def test_docs_are_the_same_bytes_in_every_process(tmp_path: Path) -> None:
         code = "import sys; from pathlib import Path; from ipgraph.ontology_docs import write_ontology_docs; "
         code += "write_ontology_docs(Path(sys.argv[1]), Path(sys.argv[2]))"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run(
-            [sys.executable, "-c", code, str(ONTOLOGY), str(out)], check=True, env=env, timeout=300
-        )
+        subprocess.run([sys.executable, "-c", code, str(ONTOLOGY), str(out)], check=True, env=env, timeout=300)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]

@@ -51,9 +51,7 @@ def _with_context(path: Path) -> Graph:
 
 def _expected(path: Path) -> str:
     first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith(EXPECT), (
-        f"{path.name}: the first line must be '{EXPECT} <part of the sh:message>'"
-    )
+    assert first.startswith(EXPECT), f"{path.name}: the first line must be '{EXPECT} <part of the sh:message>'"
     expected = first[len(EXPECT) :].strip()
     assert expected, f"{path.name}: empty expectation"
     return expected
@@ -85,9 +83,7 @@ def test_full_observation_example_conforms_on_its_own(ontology: Graph) -> None:
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
-def test_invalid_example_is_rejected_with_its_message(
-    path: Path, invalid_results: dict[Path, list[Violation]]
-) -> None:
+def test_invalid_example_is_rejected_with_its_message(path: Path, invalid_results: dict[Path, list[Violation]]) -> None:
     expected = _expected(path)
     violations = invalid_results[path]
     assert violations, f"{path.name} should not conform (expected: {expected!r})"
@@ -108,9 +104,7 @@ def test_every_shape_with_a_message_has_an_invalid_example(
 
 def test_every_shape_is_named_with_an_english_message(shapes: Graph) -> None:
     node_shapes = set(shapes.subjects(RDF.type, SH.NodeShape))
-    property_shapes = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(
-        shapes.objects(None, SH.property)
-    )
+    property_shapes = set(shapes.subjects(RDF.type, SH.PropertyShape)) | set(shapes.objects(None, SH.property))
     assert node_shapes and property_shapes
     for shape in node_shapes | property_shapes:
         assert isinstance(shape, URIRef) and str(shape).startswith(SHAPES_BASE), f"unnamed shape {shape!r}"
@@ -123,9 +117,7 @@ def test_every_shape_is_named_with_an_english_message(shapes: Graph) -> None:
             continue  # a shape used only inside sh:or
         for prop in shapes.objects(shape, SH.property):
             messages = list(shapes.objects(prop, SH.message))
-            assert any(getattr(m, "language", None) == "en" for m in messages), (
-                f"{prop}: no English sh:message"
-            )
+            assert any(getattr(m, "language", None) == "en" for m in messages), f"{prop}: no English sh:message"
 
 
 def test_the_ontology_alone_conforms(ontology: Graph) -> None:

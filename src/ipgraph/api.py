@@ -62,9 +62,7 @@ class Rows:
 class KnowledgeGraph:
     """A built ipgraph: the embedded store and the query catalog."""
 
-    def __init__(
-        self, build_dir: Path | str = ROOT / "build", queries_dir: Path | str = ROOT / "queries"
-    ) -> None:
+    def __init__(self, build_dir: Path | str = ROOT / "build", queries_dir: Path | str = ROOT / "queries") -> None:
         self.build_dir = Path(build_dir)
         self.queries_dir = Path(queries_dir)
         self.store = open_store(self.build_dir)
@@ -116,9 +114,7 @@ class KnowledgeGraph:
 
     def label(self, term: str, lang: str = "en") -> str | None:
         """The label of a resource (CURIE or IRI) in a language."""
-        rows = self.sparql(
-            "SELECT ?l WHERE { ?s rdfs:label ?l . FILTER(lang(?l) = ?lang) }", s=term, lang=lang
-        )
+        rows = self.sparql("SELECT ?l WHERE { ?s rdfs:label ?l . FILTER(lang(?l) = ?lang) }", s=term, lang=lang)
         for row in rows:
             return row["l"]
         return None

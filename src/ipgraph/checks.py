@@ -244,9 +244,7 @@ def _oxigraph_store(graph: Graph) -> Any:
     return store
 
 
-def run_health_queries(
-    graph: Graph | Dataset, checks_dir: Path, *, engine: Engine = "oxigraph"
-) -> list[Violation]:
+def run_health_queries(graph: Graph | Dataset, checks_dir: Path, *, engine: Engine = "oxigraph") -> list[Violation]:
     """Run every ``*-violation.rq`` of ``checks_dir`` on ``graph``; each returned row is a violation.
 
     A query selects ``?term`` (the offending resource) and ``?message``; a row without a message gets the
@@ -376,9 +374,7 @@ def run_shacl(data: Graph, shapes_path: Path, ontology: Graph | None = None) -> 
                 focus=_node_text(focus) if focus is not None else "",
                 message=message,
                 path=str(path) if isinstance(path, URIRef) else _short(path, report),
-                value=None
-                if value is None
-                else (str(value) if isinstance(value, Literal) else _node_text(value)),
+                value=None if value is None else (str(value) if isinstance(value, Literal) else _node_text(value)),
             )
         )
     return sorted(violations)
@@ -472,9 +468,7 @@ def check_owl_consistency(ontology_path: Path, extra: Graph | None = None) -> Re
             seconds = time.perf_counter() - started
             nothing = "http://www.w3.org/2002/07/owl#Nothing"
             unsatisfiable = (
-                tuple(sorted({c.iri for c in world.inconsistent_classes() if c.iri != nothing}))
-                if consistent
-                else ()
+                tuple(sorted({c.iri for c in world.inconsistent_classes() if c.iri != nothing})) if consistent else ()
             )
     finally:
         owlready2.JAVA_EXE = previous_java

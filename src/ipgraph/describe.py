@@ -78,9 +78,7 @@ def describe(store: ox.Store, term: str) -> str:
     out = run_query(store, _OUT_Q, {"s": iri})
     inc = run_query(store, _IN_Q, {"s": iri})
     quotes = run_query(store, _QUOTES_Q, {"s": iri})
-    assert (
-        isinstance(out, SelectResult) and isinstance(inc, SelectResult) and isinstance(quotes, SelectResult)
-    )
+    assert isinstance(out, SelectResult) and isinstance(inc, SelectResult) and isinstance(quotes, SelectResult)
     if not out.rows and not inc.rows:
         raise InputError(f"{cell(iri)} is not in the graph")
     lines = [cell(iri), f"  <{iri.value}>"]

@@ -67,13 +67,9 @@ def find_numbers(text: str) -> list[NumberMention]:
         else:
             word = m.group("word").lower()
             if word in CARDINALS:
-                found.append(
-                    NumberMention(m.start(), m.end(), m.group(0), Decimal(CARDINALS[word]), "cardinal")
-                )
+                found.append(NumberMention(m.start(), m.end(), m.group(0), Decimal(CARDINALS[word]), "cardinal"))
             else:
-                found.append(
-                    NumberMention(m.start(), m.end(), m.group(0), Decimal(ORDINALS[word]), "ordinal")
-                )
+                found.append(NumberMention(m.start(), m.end(), m.group(0), Decimal(ORDINALS[word]), "ordinal"))
     return found
 
 

@@ -221,9 +221,7 @@ def _rows_html(graph: Graph, rows: Iterable[tuple[URIRef, int]]) -> str:
     for iri, depth in rows:
         labels = _labels(graph, iri)
         matches = sorted(str(m) for m in graph.objects(iri, SKOS.exactMatch))
-        match_html = "".join(
-            f' <a href="{html.escape(m)}">{html.escape(m.rsplit("/", 1)[-1])}</a>' for m in matches
-        )
+        match_html = "".join(f' <a href="{html.escape(m)}">{html.escape(m.rsplit("/", 1)[-1])}</a>' for m in matches)
         indent = f' style="padding-left: {0.4 + 1.2 * depth:.1f}em"' if depth else ""
         out.append(
             f'<tr id="{html.escape(_anchor(graph, iri))}">'
@@ -329,8 +327,7 @@ def write_ontology_docs(ontology_path: Path, out_html: Path) -> Path:
             ontpub = ontpub_class(ontology=_documentation_graph(ontology), sort_subjects=False)
             for s in ontology.subjects(RDF.type, None):
                 if isinstance(s, URIRef) and (
-                    (s, RDF.type, OWL.Class) in ontology
-                    or any((s, RDF.type, t) in ontology for t in _PROPERTY_TYPES)
+                    (s, RDF.type, OWL.Class) in ontology or any((s, RDF.type, t) in ontology for t in _PROPERTY_TYPES)
                 ):
                     ontpub.fids[str(s)] = _anchor(ontology, s)
             page: str = ontpub.make_html()
