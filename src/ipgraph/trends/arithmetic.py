@@ -183,7 +183,8 @@ class Engine:
                 xi, ci = x.interval(), c.interval()
                 if c.measure == "change-rate":
                     iv = xi / (Interval.exact(1) + ci / 100)
-                    text = f"{_fmt(x.value or 0)} / (1 + {c.written or _fmt(c.value or 0)}%)"
+                    sign = "−" if (c.value or 0) < 0 else "+"
+                    text = f"{_fmt(x.value or 0)} / (1 {sign} {c.written or _fmt(abs(c.value or 0))}%)"
                     self.derived.append(Derived(base, dims, iv, "inverse-change-rate", [x.iri, c.iri], None, text))
                 elif c.measure == "change-multiple":
                     for method, add in (
@@ -473,8 +474,13 @@ class Engine:
             ds = str(t.dataset)
             current_dims = {**t.dims}
             prior_period = t.base_period or str(int(t.period) - 1)
-            now = self.value_for(ds.replace("-trends", ""), current_dims)
-            before = self.value_for(ds.replace("-trends", ""), {**current_dims, "period": prior_period})
+            figures = ds.replace("-trends", "")
+            if t.measure == "share":
+                now = self._share_values(figures, current_dims)
+                before = self._share_values(figures, {**current_dims, "period": prior_period})
+            else:
+                now = self.value_for(figures, current_dims)
+                before = self.value_for(figures, {**current_dims, "period": prior_period})
             if not now or not before:
                 continue
             direction = self._direction_of(t)
@@ -605,6 +611,27 @@ class Engine:
                             f"the same figure in two reports: {local(a.iri)} and {local(b.iri)}",
                         )
                     )
+
+    def _share_values(self, dataset: str, dims: dict[str, str]) -> list[tuple[Interval, str | None, list[URIRef]]]:
+        """A share in one year: stated, or its part over its whole from stated and derived counts."""
+        stated = self.stated(dataset, dims)
+        if stated is not None:
+            return [(stated.interval(), None, [stated.iri])]
+        count = {**dims, "measure": "count"}
+        whole = {**count, "right": "intellectual-property", "charge": "ip-crime", "breakdown": "total"}
+        parts = [
+            (iv, r, src)
+            for iv, r, src in self.value_for(dataset, count)
+            if not any(d.method == "share-of-total" and d.interval == iv for d in self.derived_for(count))
+        ]
+        wholes = self.value_for(dataset, whole)
+        out: list[tuple[Interval, str | None, list[URIRef]]] = []
+        for p_iv, p_r, p_src in parts:
+            for w_iv, w_r, w_src in wholes:
+                if (p_r and w_r and p_r != w_r) or w_iv.low <= 0 or w_iv.high >= INFINITY:
+                    continue
+                out.append((p_iv / w_iv * 100, p_r or w_r, [*p_src, *w_src]))
+        return out
 
     # ------------------------------------------------------------------ helpers
     def by_obs_iri(self, iri: URIRef) -> Obs | None:
