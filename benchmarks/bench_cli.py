@@ -84,6 +84,8 @@ def main() -> int:
         "floor_process": summary(floor),
         "ipgraph_query_process": summary(cli),
         "ratio_to_floor": statistics.median(cli) / statistics.median(floor),
+        "ratio_of_minimums": min(cli) / min(floor),
+        "median_of_paired_ratios": statistics.median(c / f for c, f in zip(cli, floor, strict=True)),
         "build_seconds": {k: statistics.median(b[k] for b in builds) for k in builds[0]},
     }
     print(f"{'measure':<34}{'median':>10}{'min':>10}{'max':>10}{'ratio':>8}")
@@ -92,6 +94,10 @@ def main() -> int:
         assert isinstance(s, dict)
         ratio = s["median"] / result["floor_process"]["median"]  # type: ignore[index]
         print(f"{name:<34}{s['median'] * 1000:>8.1f}ms{s['min'] * 1000:>8.1f}ms{s['max'] * 1000:>8.1f}ms{ratio:>7.2f}x")
+    print(
+        f"paired ratio (each ipgraph run over the floor run just before it): median "
+        f"{result['median_of_paired_ratios']:.2f}x; ratio of the minimums {result['ratio_of_minimums']:.2f}x"
+    )
     total = result["build_seconds"].get("total", 0.0)  # type: ignore[union-attr]
     for stage, secs in result["build_seconds"].items():  # type: ignore[union-attr]
         share = f"{secs / total:>7.0%}" if total else ""

@@ -5,7 +5,6 @@ Exit codes: 0 success; 1 the data or graph does not conform, or a query has no r
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -14,6 +13,7 @@ from ipgraph.errors import IpgraphError
 
 TYPE_CHECKING = False  # typing and pathlib stay unimported on the query path (mypy: always_true)
 if TYPE_CHECKING:
+    import argparse
     from pathlib import Path
     from typing import Any
 
@@ -238,6 +238,8 @@ EXTERNAL_VERBS = {
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    import argparse
+
     root = _project_root()
     parser = argparse.ArgumentParser(
         prog="ipgraph",
@@ -366,9 +368,68 @@ class _OnlyVerb:
         return _Discarded()
 
 
+_QUERY_FORMATS = ("table", "csv", "tsv", "json", "md")
+_QUERY_OPTIONS = {
+    "--build": "build",
+    "--format": "format",
+    "--param": "param",
+    "-e": "expression",
+    "--expression": "expression",
+    "--file": "file",
+    "--endpoint": "endpoint",
+    "--queries": "queries",
+}
+
+
+def _fast_query_args(argv: list[str]) -> object | None:
+    """``ipgraph query …`` parsed without argparse (its import is a third of the query's start-up), or None.
+
+    Only well-formed option lists take this path; anything else (help, a typo, a missing value) goes to
+    argparse, which gives the usual messages. Defaults are those of the ``query`` parser below.
+    """
+    import types
+
+    if not argv or argv[0] != "query":
+        return None
+    root = _project_root()
+    ns = types.SimpleNamespace(
+        verb="query", name=None, expression=None, file=None, param=[], format="table", endpoint=None,
+        build=os.path.join(root, "build"), queries=os.path.join(root, "queries"), func=_cmd_query,
+    )  # fmt: skip
+    rest = argv[1:]
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        key, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if key in _QUERY_OPTIONS:
+            if eq:
+                value = inline
+            elif i + 1 < len(rest):
+                i += 1
+                value = rest[i]
+            else:
+                return None
+            attr = _QUERY_OPTIONS[key]
+            if attr == "param":
+                ns.param.append(value)
+            elif attr == "format" and value not in _QUERY_FORMATS:
+                return None
+            else:
+                setattr(ns, attr, value)
+        elif arg.startswith("-") or ns.name is not None:
+            return None
+        else:
+            ns.name = arg
+        i += 1
+    return ns
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    fast = _fast_query_args(argv)
+    if fast is not None:
+        return _run(fast.func, fast)  # type: ignore[attr-defined]
     verb = next((a for a in argv if not a.startswith("-")), None)
     known = verb in EXTERNAL_VERBS or verb in CORE_VERBS
     parser = _parser(only=verb if known and "-h" not in argv and "--help" not in argv else None)
@@ -377,6 +438,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help()
         return EXIT_INPUT
+    return _run(func, args)
+
+
+def _run(func: Callable[[Any], int], args: object) -> int:
     try:
         return func(args)
     except IpgraphError as exc:
