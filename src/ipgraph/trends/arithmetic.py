@@ -183,8 +183,10 @@ class Engine:
                 xi, ci = x.interval(), c.interval()
                 if c.measure == "change-rate":
                     iv = xi / (Interval.exact(1) + ci / 100)
-                    sign = "−" if (c.value or 0) < 0 else "+"
-                    text = f"{_fmt(x.value or 0)} / (1 {sign} {c.written or _fmt(-(c.value or Fraction(0)) if sign == '−' else (c.value or Fraction(0)))}%)"
+                    rate = c.value or Fraction(0)
+                    sign = "−" if rate < 0 else "+"
+                    written = c.written or _fmt(-rate if rate < 0 else rate)
+                    text = f"{_fmt(x.value or 0)} / (1 {sign} {written}%)"
                     self.derived.append(Derived(base, dims, iv, "inverse-change-rate", [x.iri, c.iri], None, text))
                 elif c.measure == "change-multiple":
                     for method, add in (
