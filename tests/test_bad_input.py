@@ -137,3 +137,20 @@ def test_parameters_are_bound_not_pasted(built: Path, capsys: pytest.CaptureFixt
     )
     assert code == 1  # bound to a literal no label has: no result, nothing executed
     assert "a:b" not in out
+
+
+def test_federation_is_refused_unless_allowed(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No outbound request by default: a SERVICE clause is an input error naming the switch that allows it."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    code, _, err = run(["query", "--build", str(built), "-e", query], capsys)
+    assert code == 2 and "--allow-federation" in err
+    with pytest.raises(TimeoutError):
+        listener.accept()  # nothing connected
+    listener.close()

@@ -68,7 +68,14 @@ def assemble(data_dir: Path, ontology_path: Path) -> BuildResult:
     folders = find_report_folders(data_dir)
     if not folders:
         raise InputError("no report folder (a folder with report.yaml) under reports/", data_dir)
-    return build_dataset(ontology_path, folders)
+    result = build_dataset(ontology_path, folders)
+    from ipgraph.graph import GRAPH_LINKS
+    from ipgraph.linking.sssom import load_links
+
+    links = result.dataset.graph(GRAPH_LINKS)
+    for triple in load_links(data_dir):  # accepted links of data/links/*.sssom.tsv
+        links.add(triple)
+    return result
 
 
 def canonical_nquads(ds: Dataset) -> str:

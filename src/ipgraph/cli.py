@@ -147,7 +147,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
         return run_remote_query(args.endpoint, text, bindings, args.format)
     store = open_store(_build_dir(args))
-    result = run_query(store, text, bindings)  # type: ignore[arg-type]
+    result = run_query(store, text, bindings, allow_federation=args.allow_federation)  # type: ignore[arg-type]
     if isinstance(result, bool):
         print("true" if result else "false")
         return EXIT_OK if result else EXIT_NOT_CONFORMING
@@ -311,6 +311,9 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query variable")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json", "md"), default="table")
     p.add_argument("--endpoint", help="run against a remote SPARQL endpoint instead of the embedded store")
+    p.add_argument(
+        "--allow-federation", action="store_true", help="let SERVICE clauses make outbound requests (off by default)"
+    )
     p.add_argument("--queries", default=os.path.join(root, "queries"), help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_query)
 
@@ -395,13 +398,16 @@ def _fast_query_args(argv: list[str]) -> object | None:
     ns = types.SimpleNamespace(
         verb="query", name=None, expression=None, file=None, param=[], format="table", endpoint=None,
         build=os.path.join(root, "build"), queries=os.path.join(root, "queries"), func=_cmd_query,
+        allow_federation=False,
     )  # fmt: skip
     rest = argv[1:]
     i = 0
     while i < len(rest):
         arg = rest[i]
         key, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if key in _QUERY_OPTIONS:
+        if arg == "--allow-federation":
+            ns.allow_federation = True
+        elif key in _QUERY_OPTIONS:
             if eq:
                 value = inline
             elif i + 1 < len(rest):

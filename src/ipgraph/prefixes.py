@@ -54,6 +54,8 @@ ID_PREFIXES: tuple[str, ...] = (
     "dataset",
     "statement",
     "check",
+    # minted by the linker (findings about linked records)
+    "finding",
 )
 
 #: Prefix map for every namespace ipgraph writes (Turtle, SPARQL, JSON-LD context).

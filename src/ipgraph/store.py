@@ -142,10 +142,25 @@ def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) ->
     return f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
 
 
+def refuse_federation(text: str) -> None:
+    """Raise unless the query is free of ``SERVICE`` (federation makes outbound requests)."""
+    if "service" not in text.lower():  # cheap test first: the screener is only loaded when it could matter
+        return
+    from ipgraph.server.safety import screen_query
+
+    if screen_query(text).service:
+        raise InputError("the query uses SERVICE, which would make outbound requests; allow it with --allow-federation")
+
+
 def run_query(
-    store: ox.Store, text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+    store: ox.Store,
+    text: str,
+    bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    allow_federation: bool = False,
 ) -> SelectResult | bool | list[ox.Triple]:
     """Run SPARQL over the union of the named graphs; SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples."""
+    if not allow_federation:
+        refuse_federation(text)
     prologue = sparql_prologue()
     full = prologue + bind_values(text, bindings or {})
     try:

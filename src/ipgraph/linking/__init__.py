@@ -1,0 +1,1 @@
+"""Linking ipgraph with other legal datasets: judgment records, charge lists, any RDF dataset, Wikidata."""
