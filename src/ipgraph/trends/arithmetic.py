@@ -142,8 +142,12 @@ class Engine:
         self.trends = [o for o in observations if o.value is None]
         self.structure = structure
         self.by_key: dict[tuple[str, Key], Obs] = {}
+        self.by_dataset: dict[str, list[Obs]] = defaultdict(list)  # each report is compared with itself only
+        self.by_iri: dict[URIRef, Obs] = {}
         for o in self.obs:
             self.by_key[(str(o.dataset), o.key())] = o
+            self.by_dataset[str(o.dataset)].append(o)
+            self.by_iri[o.iri] = o
         self.derived: list[Derived] = []
         self.checks: list[Check] = []
 
@@ -171,9 +175,8 @@ class Engine:
                 continue
             candidates = [
                 o
-                for o in self.obs
-                if o.dataset == c.dataset
-                and o.measure not in CHANGE_MEASURES
+                for o in self.by_dataset[str(c.dataset)]
+                if o.measure not in CHANGE_MEASURES
                 and o.measure not in ("share", "rate", "rank")
                 and o.key(measure="_") == c.key(measure="_")
             ]
@@ -282,9 +285,8 @@ class Engine:
             if parts:
                 found = [
                     o
-                    for o in self.obs
-                    if str(o.dataset) == ds
-                    and o.dims["category"] in parts
+                    for o in self.by_dataset[ds]
+                    if o.dims["category"] in parts
                     and o.key(category="_", function="_") == t.key(category="_", function="_")
                 ]
                 self._total_check(t, found, len(parts), "category")
@@ -292,20 +294,16 @@ class Engine:
             if children:
                 found = [
                     o
-                    for o in self.obs
-                    if str(o.dataset) == ds
-                    and o.dims["charge"] in children
-                    and o.key(charge="_", right="_") == t.key(charge="_", right="_")
+                    for o in self.by_dataset[ds]
+                    if o.dims["charge"] in children and o.key(charge="_", right="_") == t.key(charge="_", right="_")
                 ]
                 self._total_check(t, found, len(children), "charge")
             if t.dims["breakdown"] == "total":
                 for group, members in sorted(self.structure.breakdown_groups.items()):
                     found = [
                         o
-                        for o in self.obs
-                        if str(o.dataset) == ds
-                        and o.dims["breakdown"] in members
-                        and o.key(breakdown="_") == t.key(breakdown="_")
+                        for o in self.by_dataset[ds]
+                        if o.dims["breakdown"] in members and o.key(breakdown="_") == t.key(breakdown="_")
                     ]
                     if len(found) >= 2 and group in self.structure.exhaustive_groups:
                         self._total_check(t, found, len(members), f"breakdown {group}")
@@ -379,9 +377,8 @@ class Engine:
             if part is None and s.dims["right"] != "intellectual-property" and s.dims["charge"] == "ip-crime":
                 parts = [
                     o
-                    for o in self.obs
-                    if str(o.dataset) == ds
-                    and o.measure == "count"
+                    for o in self.by_dataset[ds]
+                    if o.measure == "count"
                     and self.structure.charge_right.get(o.dims["charge"]) == s.dims["right"]
                     and o.key(charge="_", right="_", measure="_") == s.key(charge="_", right="_", measure="_")
                 ]
@@ -523,9 +520,8 @@ class Engine:
                 right = self.structure.charge_right.get(r.dims["charge"])
                 siblings = {
                     o.dims["charge"]: o.value or Fraction(0)
-                    for o in self.obs
-                    if str(o.dataset) == ds
-                    and o.measure == "count"
+                    for o in self.by_dataset[ds]
+                    if o.measure == "count"
                     and self.structure.charge_right.get(o.dims["charge"]) == right
                     and o.key(charge="_", right="_") == r.key(charge="_", right="_", measure="count")
                 }
@@ -533,11 +529,10 @@ class Engine:
                 what = f"charges protecting {right}"
             else:
                 totals: dict[str, Fraction] = defaultdict(Fraction)
-                for o in self.obs:
+                for o in self.by_dataset[ds]:
                     right = self.structure.charge_right.get(o.dims["charge"])
                     if (
-                        str(o.dataset) == ds
-                        and o.measure == "count"
+                        o.measure == "count"
                         and o.dims["charge"] != "ip-crime"
                         and right
                         and o.key(charge="_", right="_") == r.key(charge="_", right="_", measure="count")
@@ -637,7 +632,7 @@ class Engine:
 
     # ------------------------------------------------------------------ helpers
     def by_obs_iri(self, iri: URIRef) -> Obs | None:
-        return next((o for o in self.obs if o.iri == iri), None)
+        return self.by_iri.get(iri)
 
     def _templates_with_category(self, parts: Iterable[str]) -> list[dict[str, str]]:
         parts = set(parts)
@@ -652,7 +647,7 @@ class Engine:
         return str(self.obs[0].dataset) if self.obs else ""
 
     def _report_period(self, s: Obs) -> str:
-        return max((o.period for o in self.obs if o.dataset == s.dataset), default=s.period)
+        return max((o.period for o in self.by_dataset[str(s.dataset)]), default=s.period)
 
     def _whole_dims(self, s: Obs) -> dict[str, str]:
         if s.share_of is not None:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
 
-from ipgraph.graph import GRAPH_DERIVED, GRAPH_FACTS, GRAPH_PROVENANCE, id_iri
+from ipgraph.graph import GRAPH_DERIVED, GRAPH_FACTS, id_iri
 from ipgraph.namespace import IPG
 from ipgraph.prefixes import PREFIXES
 from ipgraph.trends.arithmetic import Check, Derived, Engine, Structure
@@ -38,22 +38,20 @@ def _report_of(dataset: str) -> str:
 def derive_into(ds: Dataset) -> Engine:
     """Run every derivation and check on the facts of ``ds`` and add them to its derived graph."""
     facts = ds.graph(GRAPH_FACTS)
-    union = Dataset()
-    for g in (ds.graph(GRAPH_FACTS), ds.graph(GRAPH_PROVENANCE)):
-        for t in g:
-            union.add(t)
+    union = Dataset(store=ds.store, default_union=True)  # a view over every named graph, nothing copied
     structure = Structure.from_graph(ds.graph(URIRef("https://w3id.org/ipgraph/graph/ontology")))
     engine = Engine(load_observations(union), structure)
     engine.run()
     out = ds.graph(GRAPH_DERIVED)
     entity_iri = {o.dims["entity"]: facts.value(o.iri, IPG.observedEntity) for o in engine.obs}
     datasets: set[str] = set()
+    dataset_of = {o.iri: str(o.dataset) for o in engine.obs + engine.trends}
     for d in engine.derived:
-        rid = _report_of(str(next(o.dataset for o in engine.obs if o.iri in d.sources)))
+        rid = _report_of(next(dataset_of[s] for s in d.sources if s in dataset_of))
         datasets.add(rid)
         _emit_derived(out, d, rid, entity_iri)
     for c in engine.checks:
-        rid = _report_of(str(next((o.dataset for o in engine.obs + engine.trends if o.iri in c.observations), "x")))
+        rid = _report_of(next((dataset_of[o] for o in c.observations if o in dataset_of), "x"))
         _emit_check(out, c, rid, union)
     for rid in sorted(datasets):
         dset = id_iri("dataset", f"{rid}-derived")
