@@ -334,7 +334,10 @@ def _bar(
         low, high = v.low if v.low is not None else v.value, v.high if v.high is not None else v.value
         tip += f" (derived by ipgraph, between {_fmt(low, chart.percent)} and {_fmt(high, chart.percent)})"
         pct = chart.percent
-        text = f"{period}: ≈{_fmt(v.value, pct)} ({v.note}: {_fmt(low, pct)}–{_fmt(high, pct)})"
+        if "readings" in v.note:  # no headline value: the readings disagree, and the checks tell which fits
+            text = f"{period}: {_fmt(low, pct)}–{_fmt(high, pct)} ({v.note} of “rose by N times”)"
+        else:
+            text = f"{period}: ≈{_fmt(v.value, pct)} ({v.note}: {_fmt(low, pct)}–{_fmt(high, pct)})"
     out.append(f'<rect x="{x0}" y="{y + 2}" width="{w:.1f}" height="{bar_h - 4}" fill="{fill}"{stroke}>')
     out.append(f"<title>{_e(tip)}</title></rect>")
     if v.derived and v.low is not None and v.high is not None:
