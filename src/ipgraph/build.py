@@ -22,8 +22,8 @@ from ipgraph.errors import InputError
 from ipgraph.facts import find_report_folders
 from ipgraph.graph import BuildResult, build_dataset
 from ipgraph.namespace import PREFIXES
+from ipgraph.store import STORE_DIR
 
-STORE_DIR = "store"
 DUMP_BASENAME = "ipgraph"
 MANIFEST = "manifest.json"
 

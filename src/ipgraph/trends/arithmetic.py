@@ -209,10 +209,9 @@ class Engine:
         """Totals in a year where only their components are known (stated or derived)."""
         periods = {d.dims["period"] for d in self.derived}
         for whole, parts in sorted(self.structure.components.items()):
-            for template in self._templates_with_category(parts):
+            for template, dataset in self._templates_with_category(parts):
                 for period in periods:
                     dims = {**template, "category": whole, "period": period}
-                    dataset = self._dataset_of(template)
                     if self.stated(dataset, dims) is not None or self.derived_for(dims):
                         continue
                     per_part = [self.value_for(dataset, {**dims, "category": p}) for p in sorted(parts)]
@@ -634,17 +633,16 @@ class Engine:
     def by_obs_iri(self, iri: URIRef) -> Obs | None:
         return self.by_iri.get(iri)
 
-    def _templates_with_category(self, parts: Iterable[str]) -> list[dict[str, str]]:
+    def _templates_with_category(self, parts: Iterable[str]) -> list[tuple[dict[str, str], str]]:
+        """The dimensions (category left open) of derived values of ``parts``, with the report they come from."""
         parts = set(parts)
-        seen: dict[Key, dict[str, str]] = {}
+        seen: dict[tuple[Key, str], dict[str, str]] = {}
         for d in self.derived:
             if d.dims["category"] in parts:
                 t = {**d.dims, "category": "_"}
-                seen[tuple(sorted(t.items()))] = t
-        return list(seen.values())
-
-    def _dataset_of(self, template: dict[str, str]) -> str:
-        return str(self.obs[0].dataset) if self.obs else ""
+                dataset = next((str(self.by_iri[s].dataset) for s in d.sources if s in self.by_iri), "")
+                seen[(tuple(sorted(t.items())), dataset)] = t
+        return [(t, dataset) for (_, dataset), t in seen.items()]
 
     def _report_period(self, s: Obs) -> str:
         return max((o.period for o in self.by_dataset[str(s.dataset)]), default=s.period)
