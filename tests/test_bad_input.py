@@ -18,6 +18,7 @@ from .conftest import DATA, ROOT
 EXAMPLES = ROOT / "tests" / "examples"
 REPORT = DATA / "reports" / "shanghai-2023" / "report.yaml"
 SOURCE = DATA / "sources" / "shanghai-ip-white-paper-2023.en.txt"
+NO_CHECKS = ["--no-validate", "--no-bundled"]  # build only the test's data, without the checks
 
 
 def make_data(tmp_path: Path, example: Path | None = None) -> Path:
@@ -40,7 +41,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.mark.parametrize("example", sorted((EXAMPLES / "valid").glob("*.yaml")), ids=lambda p: p.stem)
 def test_valid_example_builds(example: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = make_data(tmp_path, example)
-    code, out, err = run(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--no-validate"], capsys)
+    code, out, err = run(["build", "--data", str(data), "--out", str(tmp_path / "out"), *NO_CHECKS], capsys)
     assert code == 0, err
     assert "observations" in out
 
@@ -51,7 +52,7 @@ def test_invalid_example_fails_with_its_message(
 ) -> None:
     expected = example.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect:").strip()
     data = make_data(tmp_path, example)
-    code, out, err = run(["build", "--data", str(data), "--out", str(tmp_path / "out"), "--no-validate"], capsys)
+    code, out, err = run(["build", "--data", str(data), "--out", str(tmp_path / "out"), *NO_CHECKS], capsys)
     assert code == 2
     assert expected in err
     assert err.count("\n") == 1, "one line"
@@ -63,10 +64,10 @@ def test_invalid_example_fails_with_its_message(
 def test_failed_build_leaves_previous_build_untouched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     good = make_data(tmp_path / "good", EXAMPLES / "valid" / "full-block.yaml")
-    assert run(["build", "--data", str(good), "--out", str(out), "--no-validate"], capsys)[0] == 0
+    assert run(["build", "--data", str(good), "--out", str(out), *NO_CHECKS], capsys)[0] == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     bad = make_data(tmp_path / "bad", EXAMPLES / "invalid" / "value-not-in-quote.yaml")
-    assert run(["build", "--data", str(bad), "--out", str(out), "--no-validate"], capsys)[0] == 2
+    assert run(["build", "--data", str(bad), "--out", str(out), *NO_CHECKS], capsys)[0] == 2
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out")] == []

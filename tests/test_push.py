@@ -17,7 +17,8 @@ import pytest
 from ipgraph.catalog import load_catalog
 from ipgraph.cli import main
 from ipgraph.errors import IpgraphError
-from ipgraph.remote import GRAPHS, Auth, remote_query, sparql_query, sparql_update
+from ipgraph.prefixes import GRAPHS
+from ipgraph.remote import Auth, remote_query, sparql_query, sparql_update
 
 from .conftest import QUERIES
 from .serverutil import oxigraph_server, virtuoso_binary, virtuoso_server

@@ -1,6 +1,9 @@
 """The ``ipgraph`` command line: one verb per job.
 
-Exit codes: 0 success; 1 the data or graph does not conform, or a query has no result; 2 usage or input error.
+Exit codes: 0 success; 1 the data or graph does not conform, or a query has no result; 2 usage or input error
+(one line on standard error, never a traceback); 3 a bug in ipgraph: one line says so and names the file holding
+the full traceback (under $XDG_STATE_HOME/ipgraph when that is set, else the system's temporary folder); 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ TYPE_CHECKING = False  # typing and pathlib stay unimported on the query path (m
 if TYPE_CHECKING:
     import argparse
     from pathlib import Path
-    from typing import Any
+    from typing import Any, NoReturn
 
-EXIT_OK, EXIT_NOT_CONFORMING, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_NOT_CONFORMING, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 does not conform / no result; 2 usage or input error; "
+    "3 a bug in ipgraph (the message names the file with the traceback); 130 interrupted."
+)
 
 
 def _project_root() -> str:
@@ -43,7 +50,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     from ipgraph.build import assemble
     from ipgraph.coverage import report_coverage
 
-    result = assemble(args.data, args.ontology)
+    result = assemble(_data_dirs(args), args.ontology)
     status = EXIT_OK
     for rid, report in result.reports.items():
         cov = report_coverage(report, result.sources[rid], result.quote_spans.get(rid, []))
@@ -63,9 +70,32 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from ipgraph.build import build
 
-    summary = build(args.data, args.out, args.ontology, validate=not args.no_validate)
-    print(summary.text())
+    data, notes = _data_and_notes(args)
+    summary = build(data, args.out, args.ontology, validate=not args.no_validate)
+    print("\n".join([*notes, summary.text()]))
     return EXIT_OK if summary.conforms else EXIT_NOT_CONFORMING
+
+
+def _data_dirs(args: argparse.Namespace) -> list[Path]:
+    """ipgraph's own data (unless --no-bundled), then each --data directory not already in."""
+    return _data_and_notes(args)[0]
+
+
+def _data_and_notes(args: argparse.Namespace) -> tuple[list[Path], list[str]]:
+    """The data directories to read, and a line for each saying whose data it is (:func:`resources.data_dirs`)."""
+    from ipgraph import resources
+
+    dirs, notes = resources.data_dirs(args.data or [], bundled=not args.no_bundled)
+    if os.path.realpath(args.ontology) != os.path.realpath(resources.ontology_file()):
+        notes.append(f"using the ontology {args.ontology}")
+    return dirs, notes
+
+
+def _catalog_dirs(args: Any) -> list[str]:
+    """ipgraph's query catalog, then each --queries folder of the user's own queries."""
+    from ipgraph import resources
+
+    return [resources.queries_dir(), *args.queries]
 
 
 def _build_dir(args: argparse.Namespace) -> str:
@@ -84,8 +114,12 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
     return params
 
 
-def _bind(declared: dict[str, tuple[str, str | None]], given: dict[str, str]) -> dict[str, object]:
-    """Parameter values as RDF terms: declared types for catalog queries, else IRIs for <…>/CURIEs."""
+def _bind(
+    declared: dict[str, tuple[str, str | None]], given: dict[str, str], catalog: bool = False
+) -> dict[str, object]:
+    """Parameter values as RDF terms: declared types for catalog queries (which take no others), else IRIs for
+    <…>/CURIEs."""
+    from ipgraph.catalog import REPORT_TYPE, report_iri
     from ipgraph.errors import InputError
     from ipgraph.prefixes import PREFIXES
     from ipgraph.store import term_for
@@ -99,25 +133,52 @@ def _bind(declared: dict[str, tuple[str, str | None]], given: dict[str, str]) ->
         return value if value.startswith(("http://", "https://")) else None
 
     bound: dict[str, object] = {}
-    if declared:
+    if declared or catalog:
         unknown = sorted(set(given) - set(declared))
         if unknown:
             raise InputError(f"unknown parameter {unknown[0]!r} (this query takes: {', '.join(declared) or 'none'})")
     for name, (type_, default) in declared.items():
         value = given.get(name, default)
+        if value is None and type_ == REPORT_TYPE:
+            continue  # optional: every report, one block each
         if value is None:
             raise InputError(f"missing parameter {name!r}: give --param {name}=VALUE")
+        if type_ == REPORT_TYPE:
+            try:
+                value, type_ = report_iri(name, value), "iri"
+            except ValueError as exc:
+                raise InputError(str(exc)) from None
         if type_ == "iri":
             iri = expand(value)
             if iri is None:
                 raise InputError(f"parameter {name!r} needs an IRI or CURIE, not {value!r}")
             value = iri
-        bound[name] = term_for(value, type_)
+        try:
+            bound[name] = term_for(value, type_)
+        except InputError as exc:
+            raise InputError(f"parameter {name!r}: {exc.message}") from None
     for name, value in given.items():
         if name not in declared:
             iri = expand(value)
             bound[name] = term_for(iri, "iri") if iri else term_for(value, "string")
     return bound
+
+
+def _refuse_unknown_report(store: Any, iri: str) -> None:
+    """One line naming the graph's reports when ``iri`` is none of them."""
+    from ipgraph.catalog import KNOWN_REPORTS_QUERY, unknown_report_message
+    from ipgraph.errors import InputError
+
+    known = [str(sol["r"].value) for sol in store.query(KNOWN_REPORTS_QUERY, use_default_graph_as_union=True)]
+    if iri not in known:
+        raise InputError(unknown_report_message(iri, known))
+
+
+def _read_query_file(name: str) -> str:
+    """The text of a query file: a regular UTF-8 file of at most ``safe_read.QUERY_LIMIT`` bytes (never a FIFO)."""
+    from ipgraph.safe_read import QUERY_LIMIT, read_text
+
+    return read_text(name, QUERY_LIMIT, "the query file")
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
@@ -127,26 +188,28 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
     given = _parse_params(args.param)
     declared: dict[str, tuple[str, str | None]] = {}
+    chosen = [what for what, value in (("a NAME", args.name), ("--file", args.file), ("-e", args.expression)) if value]
+    if len(chosen) > 1:
+        raise InputError(f"give one query, not {' and '.join(chosen)}")
     if args.expression is not None:
         text = args.expression
     elif args.file is not None:
-        try:
-            with open(args.file, encoding="utf-8") as f:
-                text = f.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read query file: {getattr(exc, 'strerror', None) or exc}", args.file) from None
+        text = _read_query_file(args.file)
     elif args.name:
-        q = load_query(args.queries, args.name)
+        q = load_query(_catalog_dirs(args), args.name)
         text = q.text
         declared = {p.name: (p.type, p.default) for p in q.params}
     else:
         raise InputError("give a query NAME, --file Q.rq or -e 'SPARQL'")
-    bindings = _bind(declared, given)
+    bindings = _bind(declared, given, catalog=bool(args.name) and args.file is None and args.expression is None)
     if args.endpoint:
         from ipgraph.remote import run_remote_query
 
-        return run_remote_query(args.endpoint, text, bindings, args.format)
+        return run_remote_query(args.endpoint, text, bindings, args.format, _table_width(args))
     store = open_store(_build_dir(args))
+    for name, (type_, _) in declared.items():
+        if type_ == "report" and name in bindings:
+            _refuse_unknown_report(store, str(getattr(bindings[name], "value", "")))
     result = run_query(store, text, bindings, allow_federation=args.allow_federation)  # type: ignore[arg-type]
     if isinstance(result, bool):
         print("true" if result else "false")
@@ -154,7 +217,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     if isinstance(result, SelectResult):
         from ipgraph.results import render
 
-        print(render(result, args.format))
+        print(render(result, args.format, _table_width(args)))
         if not result.rows:
             print("(no result)", file=sys.stderr)
             return EXIT_NOT_CONFORMING
@@ -167,10 +230,19 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK if result else EXIT_NOT_CONFORMING
 
 
+def _table_width(args: argparse.Namespace) -> int | None:
+    """The width a table must fit (the terminal's, see :mod:`ipgraph.termtable`); None with ``--wide``."""
+    if args.wide or getattr(args, "format", "table") != "table":
+        return None
+    from ipgraph.termtable import terminal_width
+
+    return terminal_width()
+
+
 def _cmd_queries(args: argparse.Namespace) -> int:
     from ipgraph.catalog import load_catalog
 
-    catalog = load_catalog(args.queries)
+    catalog = load_catalog(_catalog_dirs(args))
     for name, q in catalog.items():
         params = " ".join(f"{p.name}={p.default}" if p.default is not None else p.name for p in q.params)
         print(f"{name}{'  [' + params + ']' if params else ''}")
@@ -183,26 +255,23 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     from ipgraph.describe import describe
     from ipgraph.store import open_store
 
-    print(describe(open_store(_build_dir(args)), args.term))
+    print(describe(open_store(_build_dir(args)), args.term, _table_width(args)))
     return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ipgraph.errors import InputError
     from ipgraph.export import export
+    from ipgraph.outputs import check_file, marked, write_file
     from ipgraph.store import open_store
 
+    if args.output is not None:
+        check_file(args.output)  # before the work: refuse a folder or a file ipgraph did not write
     store = open_store(_build_dir(args)) if args.format == "csv" else None
     data = export(_path(_build_dir(args)), args.format, store)
-    if args.output:
-        out = _path(args.output)
-        tmp = out.with_name(f".{out.name}.tmp")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(out)
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", out) from None
-        print(f"wrote {out} ({len(data):,} bytes)", file=sys.stderr)
+    if args.output is not None:
+        data = marked(data, args.format) if args.format in ("nt", "nq", "ttl", "trig") else data
+        write_file(args.output, data)
+        print(f"wrote {args.output} ({len(data):,} bytes)", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
     return EXIT_OK
@@ -211,14 +280,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ipgraph.validate import validate_all
 
-    report = validate_all(args.data, args.ontology, ontology_only=args.ontology_only, reasoner=not args.no_reasoner)
+    data = _data_dirs(args)
+    report = validate_all(data, args.ontology, ontology_only=args.ontology_only, reasoner=not args.no_reasoner)
     print(report.text())
     return EXIT_OK if report.conforms else EXIT_NOT_CONFORMING
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
     from ipgraph.ontology_docs import write_ontology_docs
+    from ipgraph.outputs import check_file
 
+    check_file(args.out, protect=[args.ontology])  # before pyLODE's work
     out = write_ontology_docs(_path(args.ontology), _path(args.out))
     print(f"wrote {out}")
     return EXIT_OK
@@ -234,27 +306,46 @@ EXTERNAL_VERBS = {
     "push": "ipgraph.server",
     "viz": "ipgraph.viz",
     "link": "ipgraph.linking.cli",
+    "draft": "ipgraph.draft",
+    "numbers": "ipgraph.numbers_cmd",
+    "init": "ipgraph.scaffold",
 }
 
 
 def _parser(only: str | None = None) -> argparse.ArgumentParser:
     import argparse
 
-    root = _project_root()
-    parser = argparse.ArgumentParser(
+    from ipgraph import resources
+
+    root = _project_root()  # the workspace: where build/ goes; ontology, data and queries come from resources
+
+    class OneLineParser(argparse.ArgumentParser):
+        """An argument parser whose usage errors are one line on standard error (exit 2), like every input error."""
+
+        def error(self, message: str) -> NoReturn:
+            self.exit(EXIT_INPUT, _usage_line(message, self.prog))
+
+    parser = OneLineParser(
         prog="ipgraph",
         description="A knowledge graph of intellectual-property cases and trends, built from procuratorial reports.",
-        epilog="Exit codes: 0 ok; 1 does not conform / no result; 2 usage or input error.",
+        epilog=EXIT_CODES_HELP,
     )
+    parser.add_argument("--version", action="version", version=f"ipgraph {resources.version()}")
     sub: Any = _OnlyVerb(parser.add_subparsers(dest="verb", metavar="VERB"), only)
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--data", type=_path, default=os.path.join(root, "data"), help="data directory (default: %(default)s)"
+            "--data",
+            type=_path,
+            action="append",
+            default=None,
+            metavar="DIR",
+            help="a folder of your own reports (DIR/reports/ID/, DIR/sources/) to add to ipgraph's own; repeatable",
         )
         p.add_argument(
-            "--ontology", type=_path, default=os.path.join(root, "ontology", "ipgraph.ttl"), help=argparse.SUPPRESS
+            "--no-bundled", action="store_true", help="leave out ipgraph's own reports: read only the --data folders"
         )
+        p.add_argument("--ontology", type=_path, default=resources.ontology_file(), help=argparse.SUPPRESS)
 
     p = sub.add_parser(
         "build",
@@ -294,7 +385,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "queries", help="list the query catalog: name, summary, parameters", epilog="example: ipgraph queries"
     )
-    p.add_argument("--queries", default=os.path.join(root, "queries"), help=argparse.SUPPRESS)
+    p.add_argument("--queries", action="append", default=[], metavar="DIR", help=_QUERIES_HELP)
     p.set_defaults(func=_cmd_queries)
 
     p = sub.add_parser(
@@ -310,11 +401,12 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--file", help="a .rq file to run")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="bind a query variable")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json", "md"), default="table")
+    p.add_argument("--wide", action="store_true", help=WIDE_HELP)
     p.add_argument("--endpoint", help="run against a remote SPARQL endpoint instead of the embedded store")
     p.add_argument(
         "--allow-federation", action="store_true", help="let SERVICE clauses make outbound requests (off by default)"
     )
-    p.add_argument("--queries", default=os.path.join(root, "queries"), help=argparse.SUPPRESS)
+    p.add_argument("--queries", action="append", default=[], metavar="DIR", help=_QUERIES_HELP)
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser(
@@ -325,6 +417,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     store_opts(p)
     p.add_argument("term", help="an IRI, a CURIE, or an English or Chinese label")
+    p.add_argument("--wide", action="store_true", help="print quotes and values in full, one line each")
     p.set_defaults(func=_cmd_describe)
 
     p = sub.add_parser(
@@ -341,7 +434,7 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         help="write the ontology's documentation (pyLODE) as one HTML page",
         epilog="example: ipgraph docs --out docs/ontology/index.html",
     )
-    p.add_argument("--ontology", default=os.path.join(root, "ontology", "ipgraph.ttl"), help=argparse.SUPPRESS)
+    p.add_argument("--ontology", default=resources.ontology_file(), help=argparse.SUPPRESS)
     p.add_argument("--out", default=os.path.join(root, "docs", "ontology", "index.html"), help="HTML file to write")
     p.set_defaults(func=_cmd_docs)
     import importlib
@@ -372,6 +465,8 @@ class _OnlyVerb:
 
 
 _QUERY_FORMATS = ("table", "csv", "tsv", "json", "md")
+_QUERIES_HELP = "a folder of your own .rq queries to add to the catalog (repeatable)"
+WIDE_HELP = "print the table unabridged (by default it fits the terminal: COLUMNS, else its width, else 100)"
 _QUERY_OPTIONS = {
     "--build": "build",
     "--format": "format",
@@ -397,8 +492,8 @@ def _fast_query_args(argv: list[str]) -> object | None:
     root = _project_root()
     ns = types.SimpleNamespace(
         verb="query", name=None, expression=None, file=None, param=[], format="table", endpoint=None,
-        build=os.path.join(root, "build"), queries=os.path.join(root, "queries"), func=_cmd_query,
-        allow_federation=False,
+        build=os.path.join(root, "build"), queries=[], func=_cmd_query,
+        allow_federation=False, wide=False,
     )  # fmt: skip
     rest = argv[1:]
     i = 0
@@ -407,6 +502,8 @@ def _fast_query_args(argv: list[str]) -> object | None:
         key, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if arg == "--allow-federation":
             ns.allow_federation = True
+        elif arg == "--wide":
+            ns.wide = True
         elif key in _QUERY_OPTIONS:
             if eq:
                 value = inline
@@ -416,8 +513,8 @@ def _fast_query_args(argv: list[str]) -> object | None:
             else:
                 return None
             attr = _QUERY_OPTIONS[key]
-            if attr == "param":
-                ns.param.append(value)
+            if attr in ("param", "queries"):
+                getattr(ns, attr).append(value)
             elif attr == "format" and value not in _QUERY_FORMATS:
                 return None
             else:
@@ -430,36 +527,102 @@ def _fast_query_args(argv: list[str]) -> object | None:
     return ns
 
 
+def _usage_line(message: str, prog: str) -> str:
+    """A usage error as the one line ipgraph prints for it."""
+    return f"ipgraph: error: {' '.join(message.split())} (see: {prog} --help)\n"
+
+
+def _check_argv(argv: list[str]) -> None:
+    """Refuse an argument that is not text (a byte that is not UTF-8 reaches Python as a lone surrogate)."""
+    from ipgraph.errors import InputError
+
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError(f"argument {arg!r} is not valid UTF-8 text") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    return _run(_dispatch, list(sys.argv[1:] if argv is None else argv))
+
+
+def _dispatch(argv: list[str]) -> int:
+    """Parse ``argv`` and run its verb."""
+    _check_argv(argv)
     fast = _fast_query_args(argv)
     if fast is not None:
-        return _run(fast.func, fast)  # type: ignore[attr-defined]
+        return fast.func(fast)  # type: ignore[attr-defined, no-any-return]
     verb = next((a for a in argv if not a.startswith("-")), None)
     known = verb in EXTERNAL_VERBS or verb in CORE_VERBS
     parser = _parser(only=verb if known and "-h" not in argv and "--help" not in argv else None)
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
     if func is None:
-        parser.print_help()
+        verb = getattr(args, "verb", None)
+        need = f"`ipgraph {verb}` needs a KIND" if verb else "give a VERB"
+        sys.stderr.write(_usage_line(need, f"ipgraph {verb}" if verb else "ipgraph"))
         return EXIT_INPUT
-    return _run(func, args)
+    return func(args)
 
 
 def _run(func: Callable[[Any], int], args: object) -> int:
+    """Run ``func``: an IpgraphError is its one line; any other exception is a bug (one line, traceback to a file)."""
     try:
         return func(args)
     except IpgraphError as exc:
-        print(f"ipgraph: error: {exc}", file=sys.stderr)
+        print(f"ipgraph: error: {' '.join(str(exc).splitlines())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into a command that stopped reading (head, less)
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception as exc:  # the last resort: never a traceback on the terminal
+        return _report_bug(exc)
+
+
+def _crash_folder() -> str:
+    """Where a crash report goes: $XDG_STATE_HOME/ipgraph when that is set (an absolute path), else the temp dir."""
+    import tempfile
+
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if os.path.isabs(state):
+        folder = os.path.join(state, "ipgraph")
+        try:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            return folder
+        except OSError:
+            pass
+    return tempfile.gettempdir()
+
+
+def _report_bug(exc: BaseException) -> int:
+    """Write the traceback of an unexpected exception to a new private file and say so in one line (exit 3)."""
+    import platform
+    import tempfile
+    import traceback
+
+    from ipgraph import __version__
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="ipgraph-crash-", suffix=".txt", dir=_crash_folder())
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(f"ipgraph {__version__}, Python {platform.python_version()} on {platform.platform()}\n")
+            f.write(f"argv: {sys.argv!r}\n\n")
+            traceback.print_exception(exc, file=f)
+        where = f"the full traceback is in {path}"
+    except OSError as write_error:
+        where = f"the traceback could not be saved ({write_error.strerror or write_error})"
+    summary = " ".join(f"{type(exc).__name__}: {exc}".split())
+    if len(summary) > 200:
+        summary = summary[:200] + " …"
+    print(
+        f"ipgraph: internal error, a bug in ipgraph (exit {EXIT_BUG}): {summary}; {where}; please report it",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
-"""Read a report folder's YAML files into fact blocks, keeping the file and line of everything.
+"""Read a report folder's YAML files into fact blocks, keeping the file, line and column of everything.
 
-The files' format is documented in ``docs/data-format.md``. This module only reads and checks the shape of the
-files; resolving quotes and CURIEs against the source and the ontology is the job of :mod:`ipgraph.graph`.
+The files' format is documented in ``docs/data-format.md`` and declared by the JSON Schemas of
+:mod:`ipgraph.schema`; every file is parsed safely (:mod:`ipgraph.yamlread`) and checked against its schema before
+anything else reads it. This module then only turns the checked files into fact blocks; resolving quotes and CURIEs
+against the source and the ontology is the job of :mod:`ipgraph.graph`.
+
+A report folder is read whole or not at all: a folder that cannot be listed, a file that cannot be read, a fact
+file named ``*.yml`` or a sub-folder is an error, never an empty result.
 """
 
 from __future__ import annotations
@@ -11,63 +16,26 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ipgraph import schema, yamlread
 from ipgraph.errors import InputError
+from ipgraph.safe_read import is_folder, list_folder
 
 REPORT_FILE = "report.yaml"
 EXCLUSIONS_FILE = "coverage-exclusions.yaml"
+FACT_SUFFIX = ".yaml"
 
 
-class _Located(dict[str, Any]):
-    line: int = 0
-
-
-class _LocatedList(list[Any]):
-    line: int = 0
-
-
-class _Loader(yaml.SafeLoader):
-    """A YAML loader that records line numbers and refuses duplicate keys."""
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Located:
-    result = _Located()
-    result.line = node.start_mark.line + 1
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise InputError(f"duplicate key {key!r}", node.start_mark.name, key_node.start_mark.line + 1)
-        result[key] = loader.construct_object(value_node, deep=True)
-    return result
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LocatedList:
-    result = _LocatedList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def load_yaml(path: Path) -> Any:
-    """Parse one YAML file, turning every problem into a one-line :class:`InputError`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path) from None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise InputError(f"malformed YAML: {exc.problem or exc.context}", path, line) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed YAML: {exc}", path) from None
-    except InputError as exc:
-        raise InputError(exc.message, path, exc.line) from None
+def load_yaml(path: Path, kind: str | None = None) -> Any:
+    """Parse one YAML data file safely and, given its ``kind`` (``facts``, ``report``, ``exclusions``), check it
+    against its schema; every problem is a one-line :class:`InputError` with the file, line and column."""
+    what = {"report": REPORT_FILE, "exclusions": EXCLUSIONS_FILE}.get(kind or "", "a fact file")
+    doc = yamlread.load_file(path, what)
+    if kind is not None:
+        if doc is None:  # a truncated file must not pass for a file without facts
+            hint = {"facts": " (write 'facts: []' for a file without facts)"}.get(kind, "")
+            raise InputError(f"{what} is empty{hint}", path, 1)
+        schema.check(doc, kind, path)
+    return doc
 
 
 @dataclass
@@ -76,10 +44,11 @@ class Where:
 
     path: Path
     line: int
+    column: int | None = None
 
     def error(self, message: str) -> InputError:
         """An input error at this place."""
-        return InputError(message, self.path, self.line)
+        return InputError(message, self.path, self.line, self.column)
 
 
 @dataclass
@@ -153,32 +122,19 @@ class ReportDef:
     exclusions: list[tuple[str, str, Where]]
 
 
-OBSERVATION_KEYS = {
-    "id", "category", "function", "charge", "right", "breakdown", "unit", "measure", "value", "period",
-    "area", "entity", "qualifier", "uom", "base_period", "share_of", "direction", "note",
-}  # fmt: skip
-BLOCK_KEYS = {
-    "quote", "occurrence", "entities", "observations", "trends", "statements", "mentions", "restate", "note",
-}  # fmt: skip
-ENTITY_KEYS = {"id", "type", "label", "alt", "definition", "props"}
-REPORT_KEYS = {"id", "source", "period", "base_period", "area", "observed_entity", "facts", "note"}
+def _where(path: Path, node: Any, default: Where) -> Where:
+    line = getattr(node, "line", 0)
+    return Where(path, line, getattr(node, "column", None)) if line else default
 
 
-def _where(path: Path, node: Any, default: int) -> Where:
-    return Where(path, getattr(node, "line", default) or default)
-
-
-def _check_keys(node: dict[str, Any], allowed: set[str], what: str, where: Where) -> None:
-    unknown = sorted(set(node) - allowed)
-    if unknown:
-        raise where.error(f"unknown key {unknown[0]!r} in {what} (allowed: {', '.join(sorted(allowed))})")
-
-
-def _require_str(node: dict[str, Any], key: str, what: str, where: Where) -> str:
-    value = node.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise where.error(f"{what} needs {key!r} (a non-empty string)")
-    return value
+def _at(path: Path, parent: Any, key: Any, default: Where) -> Where:
+    """The place of ``parent[key]`` (a value of a mapping or an item of a list)."""
+    marks = getattr(parent, "marks", None)
+    try:
+        line, column = marks[key] if marks is not None else (0, 0)
+    except (KeyError, IndexError):
+        return default
+    return Where(path, line, column)
 
 
 def to_decimal(value: Any, where: Where, what: str) -> Decimal:
@@ -191,113 +147,94 @@ def to_decimal(value: Any, where: Where, what: str) -> Decimal:
         raise where.error(f"{what} must be a number, not {value!r}") from None
 
 
-def _parse_block(path: Path, node: Any, index: int) -> FactBlock:
-    bw = _where(path, node, 1)
-    if not isinstance(node, dict):
-        raise bw.error(f"fact {index} must be a mapping with a 'quote'")
-    _check_keys(node, BLOCK_KEYS, "a fact block", bw)
-    raw_quotes = node.get("quote")
-    if isinstance(raw_quotes, str):
-        raw_quotes = [raw_quotes]
-    if not isinstance(raw_quotes, list) or not raw_quotes or not all(isinstance(q, str) and q for q in raw_quotes):
-        raise bw.error("a fact block needs 'quote': a string or a list of strings")
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _parse_block(path: Path, node: dict[str, Any]) -> FactBlock:
+    """A fact block of a file that passed its schema."""
+    bw = _where(path, node, Where(path, 1))
     occurrence = node.get("occurrence")
-    if occurrence is not None and (not isinstance(occurrence, int) or occurrence < 1):
-        raise bw.error("'occurrence' must be a positive whole number")
-    block = FactBlock([Quote(q, occurrence, bw) for q in raw_quotes], where=bw)
+    raw_quotes = node["quote"]
+    quote_where = _at(path, node, "quote", bw)
+    block = FactBlock([Quote(q, occurrence, quote_where) for q in _as_list(raw_quotes)], where=bw)
     for raw in node.get("entities") or []:
-        ew = _where(path, raw, bw.line)
-        if not isinstance(raw, dict):
-            raise ew.error("an entity must be a mapping")
-        _check_keys(raw, ENTITY_KEYS, "an entity", ew)
-        eid = _require_str(raw, "id", "an entity", ew)
-        types = raw.get("type") or []
-        types = [types] if isinstance(types, str) else list(types)
-        labels = raw.get("label") or {}
-        if not isinstance(labels, dict):
-            raise ew.error(f"label of {eid} must be a mapping like {{en: ..., zh: ...}}")
-        alt = raw.get("alt") or {}
-        alt_labels = {lang: [v] if isinstance(v, str) else list(v) for lang, v in alt.items()}
+        ew = _where(path, raw, bw)
         props: list[tuple[str, Any, Where]] = []
         raw_props = raw.get("props") or {}
-        if not isinstance(raw_props, dict):
-            raise ew.error(f"props of {eid} must be a mapping")
         for key, value in raw_props.items():
-            for v in value if isinstance(value, list) else [value]:
-                props.append((str(key), v, ew))
-        block.entities.append(EntityDef(eid, types, dict(labels), alt_labels, raw.get("definition"), props, ew))
+            pw = _at(path, raw_props, key, ew)
+            values = value if isinstance(value, list) else [value]
+            for i, v in enumerate(values):
+                props.append((str(key), v, _at(path, value, i, pw) if isinstance(value, list) else pw))
+        alt = {lang: _as_list(v) for lang, v in (raw.get("alt") or {}).items()}
+        types = _as_list(raw["type"])
+        block.entities.append(EntityDef(raw["id"], types, dict(raw["label"]), alt, raw.get("definition"), props, ew))
     for key in ("observations", "trends"):
         for raw in node.get(key) or []:
-            ow = _where(path, raw, bw.line)
-            if not isinstance(raw, dict):
-                raise ow.error(f"each item of {key} must be a mapping")
-            _check_keys(raw, OBSERVATION_KEYS, f"an item of {key}", ow)
-            oid = _require_str(raw, "id", f"an item of {key}", ow)
-            if key == "trends" and "direction" not in raw:
-                raise ow.error(f"trend {oid} needs 'direction'")
-            if key == "observations" and "direction" in raw:
-                raise ow.error(f"observation {oid} has 'direction': put it under 'trends'")
-            block.observations.append(ObservationDef(oid, dict(raw), ow))
-    for raw in node.get("statements") or []:
-        sw = _where(path, raw, bw.line)
-        if not isinstance(raw, list) or len(raw) != 3:
-            raise sw.error("a statement must be a list [subject, predicate, object]")
+            block.observations.append(ObservationDef(raw["id"], dict(raw), _where(path, raw, bw)))
+    statements = node.get("statements") or []
+    for i, raw in enumerate(statements):
         subject, predicate, obj = raw
-        if not isinstance(subject, str) or not isinstance(predicate, str):
-            raise sw.error("a statement's subject and predicate must be CURIEs")
-        block.statements.append(StatementDef(subject, predicate, obj, sw))
+        block.statements.append(StatementDef(subject, predicate, obj, _at(path, statements, i, bw)))
     for raw in node.get("restate") or []:
-        rw_ = _where(path, raw, bw.line)
-        if not isinstance(raw, dict) or set(raw) != {"id", "value"}:
-            raise rw_.error("each item of 'restate' needs exactly 'id' (an observation of this report) and 'value'")
-        block.restated.append((str(raw["id"]), raw["value"], rw_))
-    for raw in node.get("mentions") or []:
-        if not isinstance(raw, str):
-            raise bw.error("'mentions' must list CURIEs")
-        block.mentions.append((raw, bw))
+        block.restated.append((raw["id"], raw["value"], _where(path, raw, bw)))
+    mentions = node.get("mentions") or []
+    for i, raw in enumerate(mentions):
+        block.mentions.append((raw, _at(path, mentions, i, bw)))
     return block
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The fact files of a report folder (``*.yaml`` but ``report.yaml`` and the exclusions), sorted.
+
+    Names starting with a dot (editors' backups) and files of other kinds (``README.md``) are left alone; a
+    YAML file with another ending (``part-1.yml``) or a sub-folder is an error, so that nothing is silently left
+    out of the build.
+    """
+    files: list[Path] = []
+    for name in list_folder(folder):
+        path = folder / name
+        if name.startswith("."):
+            continue
+        if name.lower().endswith((".yml", ".yaml")) and not name.endswith(FACT_SUFFIX):
+            stem = name.rsplit(".", 1)[0]
+            raise InputError(f"fact files end in {FACT_SUFFIX}: rename it {stem}{FACT_SUFFIX}", path)
+        if is_folder(path):
+            raise InputError("a report folder holds no sub-folders: move its fact files into the report folder", path)
+        if name.endswith(FACT_SUFFIX) and name not in (REPORT_FILE, EXCLUSIONS_FILE):
+            files.append(path)
+    return files
 
 
 def load_report(folder: Path) -> ReportDef:
     """Read ``report.yaml`` and every other ``*.yaml`` fact file of a report folder."""
     report_path = folder / REPORT_FILE
-    if not report_path.is_file():
+    names = list_folder(folder)
+    if REPORT_FILE not in names:
         raise InputError(f"no {REPORT_FILE} in report folder", folder)
-    settings = load_yaml(report_path)
-    rw = Where(report_path, 1)
-    if not isinstance(settings, dict):
-        raise rw.error("report.yaml must be a mapping")
-    _check_keys(settings, REPORT_KEYS, "report.yaml", rw)
-    rid = _require_str(settings, "id", "report.yaml", rw)
-    source = _require_str(settings, "source", "report.yaml", rw)
-    blocks: list[FactBlock] = []
-    fact_files = sorted(p for p in folder.glob("*.yaml") if p.name not in (REPORT_FILE, EXCLUSIONS_FILE))
-    files = [report_path, *fact_files]
-    for path in files:
-        doc = settings if path == report_path else load_yaml(path)
-        if doc is None:
-            continue
-        if not isinstance(doc, dict) or not isinstance(doc.get("facts", []), list):
-            raise InputError("a fact file must be a mapping with a 'facts' list", path, 1)
-        if path != report_path:
-            _check_keys(doc, {"facts", "note"}, "a fact file", Where(path, 1))
-        for i, node in enumerate(doc.get("facts") or [], start=1):
-            blocks.append(_parse_block(path, node, i))
+    settings = load_yaml(report_path, "report")
+    blocks: list[FactBlock] = [_parse_block(report_path, node) for node in settings.get("facts") or []]
+    for path in report_files(folder):
+        doc = load_yaml(path, "facts")
+        blocks.extend(_parse_block(path, node) for node in doc["facts"])
     exclusions: list[tuple[str, str, Where]] = []
-    ex_path = folder / EXCLUSIONS_FILE
-    if ex_path.is_file():
-        doc = load_yaml(ex_path)
-        for item in (doc or {}).get("exclusions") or []:
-            w = _where(ex_path, item, 1)
-            if not isinstance(item, dict) or not item.get("text") or not item.get("reason"):
-                raise w.error("each exclusion needs 'text' (the passage) and 'reason'")
-            exclusions.append((str(item["text"]), str(item["reason"]), w))
-    return ReportDef(rid, folder, (folder / source).resolve(), dict(settings), blocks, exclusions)
+    if EXCLUSIONS_FILE in names:
+        ex_path = folder / EXCLUSIONS_FILE
+        for item in load_yaml(ex_path, "exclusions")["exclusions"]:
+            exclusions.append((item["text"], item["reason"], _where(ex_path, item, Where(ex_path, 1))))
+    source = (folder / settings["source"]).resolve()
+    return ReportDef(settings["id"], folder, source, dict(settings), blocks, exclusions)
 
 
 def find_report_folders(data_dir: Path) -> list[Path]:
-    """Every report folder under ``data_dir/reports`` (a folder holding ``report.yaml``), sorted."""
+    """Every report folder under ``data_dir/reports`` (each sub-folder; it must hold ``report.yaml``), sorted.
+
+    Names starting with a dot and plain files (``README.md``) are left alone.
+    """
     reports = data_dir / "reports"
-    if not reports.is_dir():
+    if not is_folder(reports):
         raise InputError("no 'reports' folder in the data directory", data_dir)
-    return sorted(p.parent for p in reports.glob(f"*/{REPORT_FILE}"))
+    return [reports / name for name in list_folder(reports) if not name.startswith(".") and is_folder(reports / name)]

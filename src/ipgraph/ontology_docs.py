@@ -9,6 +9,13 @@ titled in English with its Chinese label in parentheses, and anchors are the ter
 pyLODE is an optional dependency (``pip install 'ipgraph[docs]'``) imported only when docs are written. It is
 given an in-memory graph, so it reads nothing from the network, and the ontology has no ``owl:imports``.
 
+The page is safe to open whatever the ontology says: pyLODE renders descriptions as Markdown (raw HTML passes
+through), so every literal is given to it as escaped text instead; its head (with a JSON-LD block that a
+``</script>`` in a description would break out of) is replaced by one made here; the body is run through nh3
+with an allow-list of the tags and attributes the page is made of, which also drops every link that is not
+``http:``, ``https:``, ``mailto:`` or relative; and a Content-Security-Policy allows only the page's own inline
+style sheet and ``data:`` images (:mod:`ipgraph.page_safety`). The page loads nothing from anywhere.
+
 >>> title_of({"en": "IP right type", "zh": "知识产权类型"})
 'IP right type (知识产权类型)'
 """
@@ -18,6 +25,7 @@ from __future__ import annotations
 import html
 import importlib
 import importlib.metadata
+import importlib.resources
 import importlib.util
 import logging
 import sys
@@ -34,6 +42,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from ipgraph.namespace import ID_BASE, IPG, ONTOLOGY_IRI
+from ipgraph.page_safety import clean_fragment, json_for_script, standalone_page, text_html
 
 __all__ = ["title_of", "write_ontology_docs"]
 
@@ -120,6 +129,8 @@ def _ontpub_class() -> Any:
     importing it configures the root logger at DEBUG level; the first is worked around with the installed
     distribution's version, the second is undone by the caller (:func:`_quiet_root_logging`).
     """
+    if importlib.util.find_spec("nh3") is None:
+        raise ModuleNotFoundError("nh3 is not installed: pip install 'ipgraph[docs]'")
     if "pylode.version" not in sys.modules:
         spec = importlib.util.find_spec("pylode")
         if spec is None or spec.origin is None:
@@ -167,6 +178,36 @@ def _sorted_class_sets() -> Iterator[None]:
         yield
     finally:
         utils.intersperse = original
+
+
+@contextmanager
+def _escaped_literals() -> Iterator[None]:
+    """Make pyLODE show every literal as text: it renders them as Markdown, which lets raw HTML (a ``<script>``
+    in a comment) and ``javascript:`` links through. Its ``markdown`` module is replaced while the page is
+    made by one whose ``markdown`` escapes (:func:`ipgraph.page_safety.text_html`)."""
+    utils: Any = importlib.import_module("pylode.utils")
+    original = utils.markdown
+    utils.markdown = types.SimpleNamespace(markdown=text_html)
+    try:
+        yield
+    finally:
+        utils.markdown = original
+
+
+def _headless(ontpub_class: Any) -> Any:
+    """A subclass of OntPub that writes no head: the page's head is made by :func:`standalone_page`.
+
+    OntPub's head inlines its style sheet and a schema.org JSON-LD block written raw (a ``</script>`` in a
+    description ends it early); the subclass keeps the JSON-LD text to write it escaped."""
+
+    def _make_head(self: Any, schema_org: Graph, include_css: bool = True, destination: Path | None = None) -> None:
+        self.ipgraph_json_ld = schema_org.serialize(format="json-ld")
+
+    return type("HeadlessOntPub", (ontpub_class,), {"_make_head": _make_head})
+
+
+def _pylode_css() -> str:
+    return importlib.resources.files("pylode").joinpath("pylode.css").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------- code lists section
@@ -221,8 +262,8 @@ def _rows_html(graph: Graph, rows: Iterable[tuple[URIRef, int]]) -> str:
     for iri, depth in rows:
         labels = _labels(graph, iri)
         matches = sorted(str(m) for m in graph.objects(iri, SKOS.exactMatch))
-        match_html = "".join(f' <a href="{html.escape(m)}">{html.escape(m.rsplit("/", 1)[-1])}</a>' for m in matches)
-        indent = f' style="padding-left: {0.4 + 1.2 * depth:.1f}em"' if depth else ""
+        match_html = "".join(_link(m, m.rstrip("/").rsplit("/", 1)[-1]) for m in matches)
+        indent = f' class="depth-{min(depth, _MAX_DEPTH)}"' if depth else ""
         out.append(
             f'<tr id="{html.escape(_anchor(graph, iri))}">'
             f'<td{indent}><code title="{html.escape(str(iri))}">{html.escape(_curie(graph, iri))}</code></td>'
@@ -232,6 +273,17 @@ def _rows_html(graph: Graph, rows: Iterable[tuple[URIRef, int]]) -> str:
         )
     out.append("</table>")
     return "\n".join(out)
+
+
+def _link(iri: str, text: str) -> str:
+    """A link to an outside IRI, or (for a scheme other than http and https) the IRI as text.
+
+    >>> _link("javascript:alert(1)", "x")
+    ' <code>javascript:alert(1)</code>'
+    """
+    if iri.startswith(("http://", "https://")):
+        return f' <a href="{html.escape(iri)}">{html.escape(text)}</a>'
+    return f" <code>{html.escape(iri)}</code>"
 
 
 def _block_html(graph: Graph, iri: URIRef, rows: list[tuple[URIRef, int]]) -> str:
@@ -282,6 +334,7 @@ def _extra_sections(graph: Graph) -> tuple[str, str]:
     return "\n".join(body) + "\n", "\n".join(toc) + "\n"
 
 
+_MAX_DEPTH = 10  # deeper concepts are indented as much as this
 _CSS = """
 table.codes { border-collapse: collapse; width: 100%; margin-top: 0.5em; table-layout: fixed; }
 table.codes th, table.codes td { border: 1px solid #ddd; padding: 0.2em 0.4em; vertical-align: top;
@@ -291,7 +344,16 @@ table.codes th:nth-child(1) { width: 30%; }
 table.codes th:nth-child(2) { width: 22%; }
 table.codes th:nth-child(3) { width: 14%; }
 table.codes code { font-size: medium; overflow-wrap: anywhere; }
-"""
+""" + "".join(
+    f"table.codes td.depth-{d} {{ padding-left: {0.4 + 1.2 * d:.1f}em; }}\n" for d in range(1, _MAX_DEPTH + 1)
+)
+
+#: What the page's body may hold after sanitizing: the elements and attributes pyLODE and this module write.
+_TAGS = frozenset(
+    {"a", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "li", "ol", "p", "pre", "span"}
+    | {"strong", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
+)
+_ATTRIBUTES = {"*": frozenset({"id", "class", "title"}), "a": frozenset({"href"})}
 
 
 def _insert_before(page: str, marker: str, text: str, *, start_of: str | None = None) -> str:
@@ -308,7 +370,8 @@ def _insert_before(page: str, marker: str, text: str, *, start_of: str | None = 
 def write_ontology_docs(ontology_path: Path, out_html: Path) -> Path:
     """Write the HTML documentation of the ontology (pyLODE OntPub) to ``out_html``; return that path.
 
-    The page is self-contained (pyLODE's CSS is inlined) and the same ontology gives the same bytes.
+    The page is self-contained (pyLODE's CSS is inlined), loads nothing, runs no script, shows every text of
+    the ontology as text, and the same ontology gives the same bytes.
 
     Args:
         ontology_path: The ontology in Turtle (``ontology/ipgraph.ttl``).
@@ -319,22 +382,34 @@ def write_ontology_docs(ontology_path: Path, out_html: Path) -> Path:
 
     Raises:
         ModuleNotFoundError: pyLODE is not installed.
+        InputError: ``out_html`` is a folder, an input, or a file ipgraph did not write (:mod:`ipgraph.outputs`).
     """
-    ontology = Graph().parse(ontology_path, format="turtle")
+    from ipgraph.errors import InputError
+    from ipgraph.graph import load_ontology
+
+    ontology = load_ontology(ontology_path)  # one line for a missing, unreadable or malformed file
+    if not any(isinstance(s, URIRef) for s in ontology.subjects(RDF.type, OWL.Ontology)):
+        raise InputError("nothing to document: no IRI is typed owl:Ontology", ontology_path)
     with _quiet_root_logging():
-        ontpub_class = _ontpub_class()
-        with _sorted_class_sets():
+        ontpub_class = _headless(_ontpub_class())
+        with _sorted_class_sets(), _escaped_literals():
             ontpub = ontpub_class(ontology=_documentation_graph(ontology), sort_subjects=False)
             for s in ontology.subjects(RDF.type, None):
                 if isinstance(s, URIRef) and (
                     (s, RDF.type, OWL.Class) in ontology or any((s, RDF.type, t) in ontology for t in _PROPERTY_TYPES)
                 ):
                     ontpub.fids[str(s)] = _anchor(ontology, s)
-            page: str = ontpub.make_html()
+            rendered: str = ontpub.make_html()
+        # dominate keeps the title's text escaped; it is escaped again, once, when the head is written
+        title, json_ld = html.unescape(str(ontpub.doc.title)), str(ontpub.ipgraph_json_ld)
+    body = rendered[rendered.index("<body>") + len("<body>") : rendered.rindex("</body>")]
     sections, toc = _extra_sections(ontology)
-    page = _insert_before(page, '<div id="namespaces">', sections)
-    page = _insert_before(page, '<a href="#namespaces">Namespaces</a>', toc, start_of="<li>")
-    page = _insert_before(page, "</style>", _CSS)
-    out_html.parent.mkdir(parents=True, exist_ok=True)
-    out_html.write_text(page, encoding="utf-8")
+    body = _insert_before(body, '<div id="namespaces">', sections)
+    body = _insert_before(body, '<a href="#namespaces">Namespaces</a>', toc, start_of="<li>")
+    body = clean_fragment(body, _TAGS, _ATTRIBUTES)
+    head = f'<script type="application/ld+json" id="schema.org">\n{json_for_script(json_ld)}\n</script>\n'
+    page = standalone_page(title, body.strip(), _pylode_css().strip() + "\n" + _CSS, head=head)
+    from ipgraph.outputs import marked, write_file
+
+    write_file(out_html, marked(page.encode("utf-8"), "html"), protect=[ontology_path])
     return out_html

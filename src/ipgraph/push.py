@@ -34,7 +34,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ipgraph.errors import InputError
-from ipgraph.remote import GRAPH_BASE, GRAPHS, Auth, RemoteError, http, sparql_query, sparql_update
+from ipgraph.prefixes import GRAPH_BASE, GRAPHS
+from ipgraph.remote import Auth, RemoteError, http, is_http_url, sparql_query, sparql_update
 
 STAGING = "urn:x-ipgraph:staging:"
 
@@ -102,10 +103,14 @@ def graphs_of_build(build_dir: Path) -> dict[str, list[ox.Triple]]:
     if not path.is_file():
         raise InputError(f"no dump at {path}: run `ipgraph build` first")
     graphs: dict[str, list[ox.Triple]] = {}
-    for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-        if not isinstance(q.graph_name, ox.NamedNode):
-            raise InputError("the dump has triples outside a named graph; ipgraph pushes named graphs only", path)
-        graphs.setdefault(q.graph_name.value, []).append(q.triple)
+    try:
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            if not isinstance(q.graph_name, ox.NamedNode):
+                raise InputError("the dump has triples outside a named graph; ipgraph pushes named graphs only", path)
+            graphs.setdefault(q.graph_name.value, []).append(q.triple)
+    except (SyntaxError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(f"the dump is not valid N-Quads (rebuild it with `ipgraph build`): {first}", path) from None
     return graphs
 
 
@@ -152,8 +157,13 @@ def push(
     timeout: float = 120.0,
 ) -> PushReport:
     """Push the build's named graphs to the store whose Graph Store Protocol URL is ``endpoint``."""
-    if not endpoint.startswith(("http://", "https://")):
-        raise InputError(f"--endpoint needs an http(s) URL, not {endpoint!r}")
+    for option, url in (
+        ("--endpoint", endpoint),
+        ("--update-endpoint", update_endpoint),
+        ("--query-endpoint", query_endpoint),
+    ):
+        if url is not None and not is_http_url(url):
+            raise InputError(f"{option} needs an http(s) URL with a host, not {url!r}")
     started = time.monotonic()
     data = graphs_of_build(build_dir)
     if graphs:

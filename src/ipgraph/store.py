@@ -1,7 +1,7 @@
 """The embedded store: open a built pyoxigraph store read-only and run SPARQL on it.
 
 Only pyoxigraph is imported here, so ``ipgraph query`` starts fast; rdflib is loaded only by callers that ask
-for an rdflib graph.
+for an rdflib graph, or by :mod:`ipgraph.sparqlcheck` when a query may hold SERVICE or FROM.
 """
 
 from __future__ import annotations
@@ -59,8 +59,9 @@ def open_store(build_dir: os.PathLike[str] | str) -> ox.Store:
         raise InputError(f"no built store at {path}: run `ipgraph build` first")
     try:
         return ox.Store.read_only(path)
-    except OSError as exc:
-        raise InputError(f"cannot open the store: {exc}", path) from None
+    except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB found the files corrupt
+        first = " ".join(str(exc).split())
+        raise InputError(f"cannot open the store (rebuild it with `ipgraph build`): {first[:300]}", path) from None
 
 
 def term_for(value: str, type_: str) -> ox.NamedNode | ox.Literal:
@@ -71,10 +72,37 @@ def term_for(value: str, type_: str) -> ox.NamedNode | ox.Literal:
         except ValueError:
             raise InputError(f"not an IRI: {value!r}") from None
     if type_.startswith("xsd:"):
+        pattern = _LEXICAL.get(type_[4:])
+        if pattern is not None and not re.fullmatch(pattern, value):
+            raise InputError(f"not a valid {type_}: {value!r}")
         return ox.Literal(value, datatype=ox.NamedNode(XSD + type_[4:]))
     if type_.startswith("@"):
-        return ox.Literal(value, language=type_[1:])
+        try:
+            return ox.Literal(value, language=type_[1:])
+        except ValueError as exc:
+            raise InputError(f"not a valid language tag {type_!r}: {exc}") from None
     return ox.Literal(value)
+
+
+_YEAR = r"-?(?:[1-9][0-9]{3,}|0[0-9]{3})"
+_TZ = r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_DAY = r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+#: The lexical forms of the XSD types a query parameter may have (XML Schema 1.1 Part 2), so that a value like
+#: ``period=abc`` is refused instead of silently matching nothing.
+_LEXICAL = {
+    "integer": r"[+-]?[0-9]+",
+    "int": r"[+-]?[0-9]+",
+    "long": r"[+-]?[0-9]+",
+    "nonNegativeInteger": r"\+?[0-9]+",
+    "positiveInteger": r"\+?0*[1-9][0-9]*",
+    "decimal": r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)",
+    "double": r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|INF)|NaN",
+    "float": r"[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|INF)|NaN",
+    "boolean": r"true|false|1|0",
+    "gYear": _YEAR + _TZ,
+    "gYearMonth": _YEAR + r"-(?:0[1-9]|1[0-2])" + _TZ,
+    "date": _YEAR + _DAY + _TZ,
+}
 
 
 def _top_group_start(text: str) -> int:
@@ -142,13 +170,25 @@ def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) ->
     return f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
 
 
-def refuse_federation(text: str) -> None:
-    """Raise unless the query is free of ``SERVICE`` (federation makes outbound requests)."""
-    if "service" not in text.lower():  # cheap test first: the screener is only loaded when it could matter
-        return
-    from ipgraph.server.safety import screen_query
+def _analysis(text: str) -> Any:
+    """The SERVICE endpoints and dataset of a query, as :mod:`ipgraph.sparqlcheck` reads them (InputError when it
+    cannot)."""
+    from ipgraph.prefixes import PREFIXES
+    from ipgraph.sparqlcheck import QueryRefused, analyze, check_depth
 
-    if screen_query(text).service:
+    try:
+        check_depth(text)
+    except QueryRefused as exc:
+        raise InputError(exc.message) from None
+    result = analyze(text, PREFIXES)
+    if result.error is not None:
+        raise InputError(f"malformed SPARQL {result.error}")
+    return result
+
+
+def refuse_federation(text: str) -> None:
+    """Raise unless the query is free of ``SERVICE`` (federation makes outbound requests), read from its parse."""
+    if _analysis(text).services:
         raise InputError("the query uses SERVICE, which would make outbound requests; allow it with --allow-federation")
 
 
@@ -158,19 +198,28 @@ def run_query(
     bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     allow_federation: bool = False,
 ) -> SelectResult | bool | list[ox.Triple]:
-    """Run SPARQL over the union of the named graphs; SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples."""
-    if not allow_federation:
-        refuse_federation(text)
+    """Run SPARQL; SELECT → rows, ASK → bool, CONSTRUCT/DESCRIBE → triples.
+
+    The default graph is the union of the named graphs, unless the query has FROM / FROM NAMED: then its own
+    dataset applies, over the store's graphs (nothing is ever fetched).
+    """
+    bound = bind_values(text, bindings or {})
+    analysis = _analysis(bound)
+    if analysis.services and not allow_federation:
+        raise InputError("the query uses SERVICE, which would make outbound requests; allow it with --allow-federation")
     prologue = sparql_prologue()
-    full = prologue + bind_values(text, bindings or {})
+    full = prologue + bound
     try:
-        result = store.query(full, use_default_graph_as_union=True)
+        result = store.query(full, use_default_graph_as_union=not analysis.has_dataset)
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = [{v: sol[v] for v in variables} for sol in result]
+            return SelectResult(variables, rows)
+        if isinstance(result, ox.QueryBoolean):
+            return bool(result)
+        return list(result)
     except SyntaxError as exc:
         raise InputError(_syntax_message(str(exc), prologue.count("\n"))) from None
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows = [{v: sol[v] for v in variables} for sol in result]
-        return SelectResult(variables, rows)
-    if isinstance(result, ox.QueryBoolean):
-        return bool(result)
-    return list(result)
+    except (RuntimeError, OSError) as exc:  # pyoxigraph's evaluation errors (an unsupported function, a bad store)
+        first = " ".join(str(exc).split()) or type(exc).__name__
+        raise InputError(f"cannot run the query: {first[:300]}") from None

@@ -117,10 +117,9 @@ class Alignment:
 
 def read_list(path: Path) -> list[tuple[int, str]]:
     """The non-blank lines of a label list with their line numbers (UTF-8, or GB18030 as a fallback)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from None
+    from ipgraph.safe_read import TABLE_LIMIT, read_bytes
+
+    data = read_bytes(path, TABLE_LIMIT, "the label list")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -7,9 +7,12 @@ import io
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import IO
 
 from ipgraph.errors import InputError
+from ipgraph.outputs import COMMENT_MARKER, check_file, locked, marked, require_dir, write_file, writing_file
 
 EXIT_OK, EXIT_NOT_CONFORMING = 0, 1
 
@@ -48,20 +51,11 @@ class _ChunkReader(io.RawIOBase):
         return n
 
 
-def _tee(chunks: Iterator[bytes], out: io.BufferedWriter | None) -> Iterator[bytes]:
+def _tee(chunks: Iterator[bytes], out: IO[bytes] | None) -> Iterator[bytes]:
     for chunk in chunks:
         if out is not None:
             out.write(chunk)
         yield chunk
-
-
-def _open_out(path: Path) -> tuple[io.BufferedWriter, Path]:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        return tmp.open("wb"), tmp
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", path) from None
 
 
 #: N-Quads bytes per bulk-load call; None: one call for the whole stream. pyoxigraph's bulk loader bounds its
@@ -103,6 +97,13 @@ def _cmd_cail(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise InputError("file not found", source)
     slug = slugify(args.dataset or source.name.split(".")[0])
+    out_path: Path | None = Path(args.out) if args.out is not None else None
+    if out_path is None and args.into is None:
+        out_path = args.root / "build" / "links" / f"{slug}.nq"
+    if out_path is not None:
+        check_file(out_path)  # before the work (and again when written)
+    if args.into is not None:
+        require_dir(args.into, "build")
     concepts = load_concepts(args.ontology)
     fields = FieldMap(
         args.charges_field,
@@ -115,28 +116,21 @@ def _cmd_cail(args: argparse.Namespace) -> int:
         args.id_field,
     )
     summary = LinkSummary(source, links_graph(slug))
-    out_path: Path | None = Path(args.out) if args.out else None
-    if out_path is None and args.into is None:
-        out_path = args.root / "build" / "links" / f"{slug}.nq"
     chunks = link_judgments(source, concepts, slug, summary, fields, args.encoding)
     started = time.perf_counter()
-    out, tmp = _open_out(out_path) if out_path else (None, None)
-    try:
+    with ExitStack() as stack:
+        into = stack.enter_context(locked(require_dir(args.into, "build"))) if args.into is not None else None
+        out = stack.enter_context(writing_file(out_path)) if out_path is not None else None
+        if out is not None:
+            out.write(COMMENT_MARKER)
         stream = _tee(chunks, out)
-        if args.into is not None:
+        if into is not None:
             graphs = [summary.graph] + ([] if concepts.declares_link_vocabulary else [GRAPH_LINK_VOCABULARY])
-            load_into_store(Path(args.into), stream, graphs)
+            load_into_store(into, stream, graphs)
         else:
             for _ in stream:
                 pass
-    except BaseException:
-        if out is not None and tmp is not None:
-            out.close()
-            tmp.unlink(missing_ok=True)
-        raise
-    if out is not None and tmp is not None and out_path is not None:
-        out.close()
-        tmp.replace(out_path)
+    if out_path is not None:
         summary.outputs.append(f"wrote {out_path} (N-Quads)")
     if args.into is not None:
         summary.outputs.append(f"loaded into {Path(args.into) / 'store'}; try: ipgraph query link-judgments-per-charge")
@@ -154,10 +148,15 @@ def _cmd_charges(args: argparse.Namespace) -> int:
 
     accu = Path(args.file)
     slug = slugify(args.dataset or f"{accu.resolve().parent.name}-{accu.stem}")
+    out_dir = Path(args.out) if args.out is not None else args.root / "build" / "links"
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("is a file; --out takes a folder", args.out)
+    sssom = out_dir / f"{slug}.sssom.tsv"
+    nq = out_dir / f"{slug}.nq"
+    for path in (sssom, nq):  # both, before the work and before writing either
+        check_file(path)
     concepts = load_concepts(args.ontology)
     al = align_charges(accu, concepts, slug, Path(args.articles) if args.articles else None)
-    out_dir = Path(args.out) if args.out else args.root / "build" / "links"
-    sssom = out_dir / f"{slug}.sssom.tsv"
     write_sssom(
         sssom,
         al.mappings,
@@ -167,11 +166,7 @@ def _cmd_charges(args: argparse.Namespace) -> int:
         extra_prefixes={slug.replace("-", "_") + "_charge": f"{LINKED_NS}{slug}/charge/"}
         | ({slug.replace("-", "_") + "_article": f"{LINKED_NS}{slug}/article/"} if args.articles else {}),
     )
-    nq = out_dir / f"{slug}.nq"
-    try:
-        nq.write_text(alignment_nquads(al), encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", nq) from None
+    write_file(nq, marked(alignment_nquads(al).encode("utf-8"), "nq"))
     print(al.text())
     print(f"wrote {sssom} (links to review) and {nq} (the lists and links as N-Quads)")
     return EXIT_OK
@@ -184,10 +179,12 @@ def _cmd_rdf(args: argparse.Namespace) -> int:
     from ipgraph.linking.terms import LINKED_NS, slugify
 
     source = Path(args.file)
+    default = args.root / "build" / "links" / f"{slugify(source.stem)}.sssom.tsv"
+    out = Path(args.out) if args.out is not None else default
+    check_file(out)  # before the work
     entities = read_source(source, args.format)
     targets = load_targets(None if args.ontology_only else Path(args.build), args.ontology)
     proposals = propose_links(entities, targets, source, args.min_score)
-    out = Path(args.out) if args.out else args.root / "build" / "links" / f"{slugify(source.stem)}.sssom.tsv"
     write_sssom(
         out,
         proposals.mappings,
@@ -218,8 +215,25 @@ def _cmd_wikidata(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_NOT_CONFORMING
 
 
+def _score(text: str) -> float:
+    """A score between 0 and 1 (``--min-score``).
+
+    >>> _score("0.7")
+    0.7
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"a score lies between 0 and 1, not {text!r}")
+    return value
+
+
 def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ignore[type-arg]
     """Register ``ipgraph link`` and its sub-commands."""
+    from ipgraph import resources
+
     p = sub.add_parser(
         "link",
         help="link judgment records, charge lists, any RDF dataset and Wikidata to the graph",
@@ -229,11 +243,11 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
         epilog="examples: ipgraph link cail data_test.json --into build | ipgraph link charges accu.txt "
         "--articles law.txt --dataset cail2018 | ipgraph link rdf other.ttl | ipgraph link wikidata",
     )
-    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+    p.set_defaults(func=None)  # no KIND: the command line says so in one line (exit 2)
     verbs = p.add_subparsers(dest="link_verb", metavar="KIND")
 
     def common(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--ontology", type=Path, default=root / "ontology" / "ipgraph.ttl", help=argparse.SUPPRESS)
+        q.add_argument("--ontology", type=Path, default=Path(resources.ontology_file()), help=argparse.SUPPRESS)
         q.set_defaults(root=root)
 
     q = verbs.add_parser(
@@ -303,7 +317,7 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     q.add_argument("--format", help="RDF format by extension (default: from the file name)")
     q.add_argument("--build", default=str(root / "build"), help="built graph to link to (default: %(default)s)")
     q.add_argument("--ontology-only", action="store_true", help="link to the ontology's concepts only (no build)")
-    q.add_argument("--min-score", type=float, default=0.7, help="lowest score to propose (default: %(default)s)")
+    q.add_argument("--min-score", type=_score, default=0.7, help="lowest score to propose (default: %(default)s)")
     q.add_argument("--out", help="links file to write (default: build/links/NAME.sssom.tsv)")
     q.set_defaults(func=_cmd_rdf)
 
@@ -317,6 +331,8 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     )
     common(q)
     q.add_argument("--build", default=str(root / "build"), help="built graph (default: %(default)s)")
-    q.add_argument("--data", type=Path, default=root / "data", help="data folder with links/ (default: %(default)s)")
+    q.add_argument(
+        "--data", type=Path, default=Path(resources.data_dir()), help="data folder with links/ (default: %(default)s)"
+    )
     q.add_argument("--query", action="store_true", help="print the federated query for the graph's Wikidata items")
     q.set_defaults(func=_cmd_wikidata)

@@ -270,7 +270,7 @@ class _Linker:
         findings: list[tuple[str, str, str | None]] = []
         try:
             rec = json.loads(line if decode is None else line.decode(decode))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested too deeply
             rec = exc
         if not isinstance(rec, dict):
             text = line.decode("utf-8", "replace").strip()
@@ -473,6 +473,10 @@ def link_judgments(
     >>> s.records, dict(s.by_charge), sum(s.findings.values())
     (1, {'https://w3id.org/ipgraph/id/charge/art-213-counterfeiting-registered-trademark': 1}, 0)
     """
+    try:
+        b"{}".decode(encoding)
+    except LookupError:  # unknown, or not a text encoding (base64, zlib …)
+        raise InputError(f"--encoding {encoding!r} is not a text encoding (e.g. utf-8, gb18030, big5)") from None
     linker = _Linker(concepts, fields or FieldMap(), slug, summary)
     decode = None if encoding.replace("-", "").lower() in ("utf8", "utf8sig") else encoding
     digest = hashlib.sha256()

@@ -28,11 +28,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from ipgraph.errors import InputError
 from ipgraph.linking.sssom import SKOS_CLOSE, SKOS_EXACT, Mapping
 from ipgraph.linking.terms import DCTERMS, GRAPH_LINKS_BASE, RDFS_LABEL, SKOS
 from ipgraph.prefixes import ID_BASE, PREFIXES
+from ipgraph.safe_read import RDF_LIMIT, open_regular
 
 SCHEMA = PREFIXES["schema"]
 FOAF = PREFIXES["foaf"]
@@ -186,29 +188,85 @@ def load_targets(build: Path | None, ontology: Path) -> dict[str, _Entity]:
             return _is_target(s) and not (isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_LINKS_BASE))
 
         return _collect(quads, keep)
+    from ipgraph.safe_read import ONTOLOGY_LIMIT, read_bytes
+
+    data = read_bytes(ontology, ONTOLOGY_LIMIT, "the ontology")
     try:
-        triples = list(ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE))
+        triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=ontology.resolve().as_uri()))
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputError(f"cannot read the ontology: {str(exc).splitlines()[0]}", ontology) from None
     return _collect(triples, lambda s, q: _is_target(s))
 
 
+class _Stop(Exception):
+    """Raised by the DTD scan's handlers to end the scan."""
+
+
+def refuse_dtd(f: BinaryIO, path: Path) -> None:
+    """Refuse XML with a document type declaration, before any RDF/XML parser sees it; rewind ``f``.
+
+    A DTD's internal entities can nest ("billion laughs") and expand into gigabytes, and RDF never needs one.
+    The scan reads only up to the root element, where any DTD must already have appeared.
+
+    >>> import io
+    >>> refuse_dtd(io.BytesIO(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "x">]><r/>'), Path("x.rdf"))
+    Traceback (most recent call last):
+    ...
+    ipgraph.errors.InputError: x.rdf:1: XML with a DTD (<!DOCTYPE>) is refused: its entities can expand without bound
+    >>> refuse_dtd(io.BytesIO(b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'), Path("x.rdf"))
+    """
+    from xml.parsers import expat
+
+    found: list[int] = []
+    parser = expat.ParserCreate()
+
+    def doctype(*_: object) -> None:
+        found.append(parser.CurrentLineNumber)
+        raise _Stop
+
+    def root(*_: object) -> None:
+        raise _Stop
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = root
+    try:
+        parser.ParseFile(f)
+    except _Stop:
+        pass
+    except expat.ExpatError:
+        pass  # not well-formed: the RDF/XML parser says where
+    f.seek(0)
+    if found:
+        message = "XML with a DTD (<!DOCTYPE>) is refused: its entities can expand without bound"
+        raise InputError(message, path, found[0])
+
+
 def read_source(path: Path, fmt: str | None = None) -> dict[str, _Entity]:
-    """The labelled entities of an RDF file (any format pyoxigraph reads; guessed from the extension)."""
+    """The labelled entities of an RDF file (any format pyoxigraph reads; guessed from the extension).
+
+    The file must be a regular file of at most :data:`~ipgraph.safe_read.RDF_LIMIT` bytes; RDF/XML with a DTD is
+    refused (:func:`refuse_dtd`).
+    """
     import pyoxigraph as ox
 
-    try:
-        rdf_format = ox.RdfFormat.from_extension(fmt) if fmt else None
-        if rdf_format is None:
-            suffix = path.suffix.lstrip(".") or "ttl"
-            rdf_format = ox.RdfFormat.from_extension(suffix)
-        if rdf_format is None:
-            raise InputError(f"unknown RDF format {fmt or path.suffix!r}: give --format ttl|nt|nq|trig|rdf|jsonld")
-        quads = list(ox.parse(path=str(path), format=rdf_format))
-    except FileNotFoundError:
-        raise InputError("file not found", path) from None
-    except (SyntaxError, ValueError) as exc:
-        raise InputError(f"cannot parse the RDF: {str(exc).splitlines()[0]}", path) from None
+    rdf_format = ox.RdfFormat.from_extension(fmt) if fmt else None
+    if fmt and rdf_format is None:
+        raise InputError(f"unknown RDF format {fmt!r}: give --format ttl|nt|nq|trig|rdf|jsonld")
+    if rdf_format is None:
+        suffix = path.suffix.lstrip(".") or "ttl"
+        rdf_format = ox.RdfFormat.from_extension(suffix)
+    if rdf_format is None:
+        raise InputError(f"unknown RDF format {fmt or path.suffix!r}: give --format ttl|nt|nq|trig|rdf|jsonld")
+    if not path.exists():
+        raise InputError("file not found", path)
+    with open_regular(path, RDF_LIMIT, "the RDF file") as f:
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            refuse_dtd(f, path)
+        try:
+            quads = list(ox.parse(input=f, format=rdf_format, base_iri=path.resolve().as_uri()))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise InputError(f"cannot parse the RDF: {str(exc).splitlines()[0]}", path) from None
     return _collect(quads, lambda s, q: not s.startswith(ID_BASE))
 
 

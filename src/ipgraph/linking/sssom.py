@@ -168,27 +168,24 @@ def write_sssom(
                 m.comment,
             ]
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(buf.getvalue(), encoding="utf-8")
-    tmp.replace(path)
+    from ipgraph.outputs import write_file
+
+    write_file(path, buf.getvalue().encode("utf-8"))  # recognisable as ipgraph's by its mapping_tool line
 
 
 def read_sssom(path: Path) -> list[tuple[int, dict[str, str]]]:
     """Rows of an SSSOM TSV file with identifiers expanded to IRIs, and the line each row is on."""
-    import yaml
+    from ipgraph.safe_read import TABLE_LIMIT, read_text
+    from ipgraph.yamlread import loads
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {getattr(exc, 'strerror', None) or exc}", path) from None
+    text = read_text(path, TABLE_LIMIT, "the SSSOM file")
     lines = text.splitlines()
     header = [ln[1:] for ln in lines if ln.startswith("#")]
     body_start = next((i for i, ln in enumerate(lines) if not ln.startswith("#")), len(lines))
     try:
-        meta = yaml.safe_load("\n".join(h[1:] if h.startswith(" ") else h for h in header)) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(f"malformed SSSOM header: {str(exc).splitlines()[0]}", path) from None
+        meta = loads("\n".join(h[1:] if h.startswith(" ") else h for h in header), path) or {}
+    except InputError as exc:  # the header's lines are the file's first lines
+        raise InputError(f"malformed SSSOM header: {exc.message}", path, exc.line, exc.column) from None
     if not isinstance(meta, dict):
         raise InputError("malformed SSSOM header: not a YAML mapping", path)
     curie_map = {**_BASE_PREFIXES, **{str(k): str(v) for k, v in (meta.get("curie_map") or {}).items()}}
@@ -238,13 +235,16 @@ def load_links(data_dir: Path) -> list[tuple[Node, Node, Node]]:
     linked. Files are read in name order and the triples are sorted, so the build stays reproducible. A
     malformed row raises :class:`ipgraph.errors.InputError` with the file and line.
     """
+    import pyoxigraph as ox
     from rdflib import Literal, URIRef
 
+    from ipgraph.safe_read import is_folder, list_folder
+
     folder = data_dir / "links"
-    if not folder.is_dir():
+    if not is_folder(folder):
         return []
     triples: set[tuple[Node, Node, Node]] = set()
-    for path in sorted(folder.glob("*" + SSSOM_SUFFIX)):
+    for path in (folder / n for n in list_folder(folder) if n.endswith(SSSOM_SUFFIX) and not n.startswith(".")):
         for line, row in read_sssom(path):
             if row.get("predicate_modifier", "").strip() == "Not":
                 continue
@@ -254,6 +254,11 @@ def load_links(data_dir: Path) -> list[tuple[Node, Node, Node]]:
                 raise InputError(f"predicate {p} is not a link predicate ({allowed})", path, line)
             if not (_is_ipgraph(s) or _is_ipgraph(o)):
                 raise InputError("neither side of the link is an ipgraph term", path, line)
+            for iri in (s, o):
+                try:
+                    ox.NamedNode(iri)
+                except ValueError as exc:
+                    raise InputError(f"{iri!r} is not a valid IRI: {exc}", path, line) from None
             triples.add((URIRef(s), URIRef(p), URIRef(o)))
             for iri, label in ((s, row.get("subject_label", "")), (o, row.get("object_label", ""))):
                 if label.strip() and not _is_ipgraph(iri):

@@ -24,10 +24,53 @@ def _size(text: str) -> int:
     number = t[:-1] if t[-1:] in units else t
     try:
         value = int(float(number) * mult)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: inf
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (examples: 16M, 512k, 1000)") from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"a size must be positive, not {text!r}")
+    return value
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 (pick a free one) to 65535.
+
+    >>> _port("7878")
+    7878
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 1 (workers, connections)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds.
+
+    >>> _seconds("2.5")
+    2.5
+    """
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"seconds must be a positive number, not {text!r}")
     return value
 
 
@@ -45,7 +88,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise InputError("--time-limit must be positive")
     config = ServerConfig(
         build_dir=build,
-        queries_dir=Path(args.queries),
+        queries_dir=Path(args.catalog),
+        extra_queries=[Path(d) for d in args.queries],
         ontology_file=Path(args.ontology),
         host=args.host,
         port=args.port,
@@ -55,16 +99,25 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         max_result_bytes=args.max_result_size,
         max_request_bytes=args.max_request_size,
         cache_bytes=args.cache_size,
+        memory_bytes=args.memory_limit,
+        max_connections=args.max_connections,
         allowed_services=list(args.allow_service),
         allowed_graphs=list(args.allow_graph),
-        isolate_network=not args.allow_service,
+        isolate_network=True,
     )
+    from ipgraph.sparqlcheck import endpoint_allowed
+
+    for url in config.allowed_services:
+        if not endpoint_allowed(url, [url]):
+            raise InputError(f"--allow-service needs an http(s) endpoint URL without user name, not {url!r}")
+    if args.max_connections < 1:
+        raise InputError("--max-connections must be at least 1")
 
     def ready(port: int, app: object) -> None:
         from ipgraph.server.app import App
 
         assert isinstance(app, App)
-        wall = "workers without network" if app.pool.isolated else "query screening only (no network namespace)"
+        wall = "workers without network" if app.pool.isolated else "parsed-query checks only (no network namespace)"
         print(
             f"ipgraph serve: http://{config.host}:{port}/  (SPARQL at /sparql; {config.workers} workers, "
             f"time limit {config.time_limit:g} s, {wall}; Ctrl-C stops)",
@@ -111,6 +164,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ignore[type-arg]
     """Register the ``serve`` and ``push`` verbs."""
+    from ipgraph import resources
     from ipgraph.server.workers import default_size
 
     p = sub.add_parser(
@@ -120,21 +174,33 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     )
     p.add_argument("--build", default=str(root / "build"), help="built graph directory (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, this machine only)")
-    p.add_argument("--port", type=int, default=7878, help="port (default: %(default)s; 0 picks a free one)")
+    p.add_argument("--port", type=_port, default=7878, help="port (default: %(default)s; 0 picks a free one)")
     p.add_argument("--public-url", help="base URL the server is reached at, for descriptions (default: from host/port)")
-    p.add_argument("--workers", type=int, default=default_size(), help="query worker processes (default: %(default)s)")
-    p.add_argument("--time-limit", type=float, default=5.0, help="seconds a query may run (default: %(default)s)")
+    p.add_argument(
+        "--workers", type=_count, default=default_size(), help="query worker processes (default: %(default)s)"
+    )
+    p.add_argument("--time-limit", type=_seconds, default=5.0, help="seconds a query may run (default: %(default)s)")
     p.add_argument(
         "--max-result-size", type=_size, default="16M", help="largest answer, in bytes (default: %(default)s)"
     )
     p.add_argument("--max-request-size", type=_size, default="1M", help="largest request body (default: %(default)s)")
     p.add_argument("--cache-size", type=_size, default="64M", help="response cache size (default: %(default)s)")
     p.add_argument(
+        "--memory-limit",
+        type=_size,
+        default="1G",
+        help="memory a query worker may use; a query over it is stopped (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-connections", type=_count, default=256, help="open connections accepted at once (default: %(default)s)"
+    )
+    p.add_argument(
         "--allow-service",
         action="append",
         default=[],
-        metavar="IRI_PREFIX",
-        help="let SERVICE call endpoints under this IRI (repeatable; off by default: no outbound request)",
+        metavar="URL",
+        help="let SERVICE call this endpoint: same scheme, host and port (and path, if given); repeatable; "
+        "off by default: no outbound request. Only such queries run in a worker with network",
     )
     p.add_argument(
         "--allow-graph",
@@ -143,8 +209,15 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
         metavar="IRI",
         help="a graph IRI FROM / FROM NAMED may name besides the store's own (never fetched; repeatable)",
     )
-    p.add_argument("--queries", default=str(root / "queries"), help=argparse.SUPPRESS)
-    p.add_argument("--ontology", default=str(root / "ontology" / "ipgraph.ttl"), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--queries",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder of your own .rq queries to add to the catalog the query page offers (repeatable)",
+    )
+    p.add_argument("--catalog", default=resources.queries_dir(), help=argparse.SUPPRESS)  # ipgraph's own queries
+    p.add_argument("--ontology", default=resources.ontology_file(), help=argparse.SUPPRESS)
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser(
@@ -173,5 +246,5 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
         default="auto",
         help="store dialect (default: guessed from the URL)",
     )
-    p.add_argument("--timeout", type=float, default=120.0, help="seconds per HTTP request (default: %(default)s)")
+    p.add_argument("--timeout", type=_seconds, default=120.0, help="seconds per HTTP request (default: %(default)s)")
     p.set_defaults(func=_cmd_push)

@@ -1,16 +1,18 @@
-"""The HTTP server: SPARQL 1.1 Protocol, Linked Data pages, the query page, VoID, the ontology, the viz views.
+"""The HTTP application: SPARQL 1.1 Protocol, Linked Data pages, the query page, VoID, the ontology, the viz views.
 
-A small HTTP/1.1 server on asyncio (keep-alive, request size limits, idle time-outs), no dependency beyond the
-standard library. Every query runs in a worker process (:mod:`ipgraph.server.workers`); answers are cached by
-request (the graph is read-only, so a cached answer never goes stale while the server runs).
+A bare ASGI application served by uvicorn (HTTP/1.1 parsed by httptools), with the limits a public endpoint needs
+on top: header and body sizes, time-outs for slow requests and for clients that never read, and a cap on
+connections. Every query runs in a worker process (:mod:`ipgraph.server.workers`), checked there from its parse
+(:mod:`ipgraph.sparqlcheck`); answers are cached by request (the graph is read-only, so a cached answer never
+goes stale while the server runs).
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import contextlib
 import json
+import re
+import socket
 import sys
 import urllib.parse
 from collections import OrderedDict
@@ -24,28 +26,9 @@ from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
 from ipgraph.server import meta, pages
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
-from ipgraph.server.safety import QueryRefused, check_query
 from ipgraph.server.workers import PoolBusy, WorkerConfig, WorkerPool
+from ipgraph.sparqlcheck import QueryRefused
 
-_REASONS = {
-    200: "OK",
-    204: "No Content",
-    301: "Moved Permanently",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    406: "Not Acceptable",
-    408: "Request Timeout",
-    411: "Length Required",
-    413: "Content Too Large",
-    414: "URI Too Long",
-    415: "Unsupported Media Type",
-    431: "Request Header Fields Too Large",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    503: "Service Unavailable",
-}
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -64,6 +47,7 @@ class ServerConfig:
 
     build_dir: Path
     queries_dir: Path | None = None
+    extra_queries: list[Path] = field(default_factory=list)  # the user's own query folders (serve --queries)
     ontology_file: Path | None = None
     host: str = "127.0.0.1"
     port: int = 7878
@@ -74,7 +58,10 @@ class ServerConfig:
     max_request_bytes: int = 1024 * 1024
     max_header_bytes: int = 64 * 1024
     idle_timeout: float = 30.0
+    write_timeout: float = 30.0
+    max_connections: int = 256
     cache_bytes: int = 64 * 1024 * 1024
+    memory_bytes: int = 1024 * 1024 * 1024
     allowed_services: list[str] = field(default_factory=list)
     allowed_graphs: list[str] = field(default_factory=list)
     isolate_network: bool = True
@@ -138,16 +125,29 @@ class ResponseCache:
         return item
 
     def put(self, key: tuple[Any, ...], value: Response) -> None:
-        cost = len(value.body) + 256
+        cost = _cost(key, value)
         if cost > self.max_bytes // 8:
             return
         if key in self._items:
-            self.size -= len(self._items.pop(key).body) + 256
+            self.size -= _cost(key, self._items.pop(key))
         self._items[key] = value
         self.size += cost
         while self.size > self.max_bytes and self._items:
-            _, old = self._items.popitem(last=False)
-            self.size -= len(old.body) + 256
+            old_key, old = self._items.popitem(last=False)
+            self.size -= _cost(old_key, old)
+
+
+def _cost(key: tuple[Any, ...], value: Response) -> int:
+    """Bytes an entry holds: its key's texts, its body and a fixed overhead."""
+    size = 256 + len(value.body)
+    stack: list[Any] = list(key)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif item is not None:
+            size += len(item) if isinstance(item, str | bytes) else 16
+    return size
 
 
 def _text(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -166,15 +166,20 @@ class App:
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.base = (config.public_url or f"http://{_host_for_url(config.host)}:{config.port}").rstrip("/")
-        self.pool = WorkerPool(
-            WorkerConfig(
-                str(config.build_dir),
-                isolate=config.isolate_network and not config.allowed_services,
-                max_result_bytes=config.max_result_bytes,
-            ),
-            size=config.workers,
+        worker = WorkerConfig(
+            str(config.build_dir),
+            isolate=config.isolate_network,
+            max_result_bytes=config.max_result_bytes,
+            memory_bytes=config.memory_bytes,
+            allowed_services=tuple(config.allowed_services),
+            allowed_graphs=tuple(config.allowed_graphs),
         )
-        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=max(4, config.workers * 4))
+        self.pool = WorkerPool(worker, size=config.workers)
+        # only queries whose every SERVICE endpoint is allowed run here, the one place with network
+        self.federation: WorkerPool | None = None
+        if config.allowed_services:
+            fed = WorkerConfig(**{**worker.__dict__, "isolate": False, "federation": True})
+            self.federation = WorkerPool(fed, size=1)
         self.cache = ResponseCache(config.cache_bytes)
         self._inflight: dict[tuple[Any, ...], asyncio.Future[Response]] = {}
         self.catalog: dict[str, Any] = {}
@@ -188,13 +193,15 @@ class App:
         from ipgraph.catalog import load_catalog
 
         if self.config.queries_dir is not None and self.config.queries_dir.is_dir():
-            self.catalog = load_catalog(self.config.queries_dir)
+            self.catalog = load_catalog([self.config.queries_dir, *self.config.extra_queries])
         self.pool.start()
+        if self.federation is not None:
+            self.federation.start()
         status, _, stats = self.pool.run(("stats",), 120.0)
         if status != "ok":
             raise RuntimeError(f"cannot read the store: {stats}")
         self.stats = stats
-        from ipgraph.remote import GRAPHS
+        from ipgraph.prefixes import GRAPHS
 
         self.graphs = set(stats["graphs"]) | set(GRAPHS)  # ipgraph's own graph names, even when empty
         self.dumps = [n for n in meta.DUMPS if (self.config.build_dir / n).is_file()]
@@ -202,7 +209,8 @@ class App:
     def close(self) -> None:
         """Stop the workers."""
         self.pool.close()
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        if self.federation is not None:
+            self.federation.close()
 
     # ---- running jobs ----------------------------------------------------------------------------
     async def _job(self, key: tuple[Any, ...], job: tuple[Any, ...], time_limit: float | None = None) -> Response:
@@ -218,7 +226,11 @@ class App:
         try:
             try:
                 limit = time_limit or self.config.time_limit
-                status, a, b = await loop.run_in_executor(self.executor, self.pool.run, job, limit, limit * 2)
+                status, a, b = await self.pool.arun(job, limit, limit * 2)
+                if status == "fed" and self.federation is not None:
+                    status, a, b = await self.federation.arun(job, limit, limit * 2)
+                if status == "fed":  # cannot happen: a worker asks for federation only when endpoints are allowed
+                    status, a, b = ("err", 403, "SERVICE is refused: this endpoint makes no outbound request")
             except PoolBusy:
                 resp = _text(503, "the server is busy: every query worker is taken; try again", {"Retry-After": "1"})
             else:
@@ -284,7 +296,10 @@ class App:
                 )
                 return Response(200, "text/html; charset=utf-8", pages.page("Graph views", body).encode())
             if path == "/health":
-                return _text(200, "ok")
+                alive = self.pool.alive()
+                if alive == 0:
+                    return _text(503, f"not ok: no query worker is running (0 of {self.pool.size}; restarting)")
+                return _text(200, f"ok: {alive} of {self.pool.size} query workers")
             raise HttpError(404, f"nothing at {path}")
         except HttpError as exc:
             return _text(exc.status, exc.message, exc.headers)
@@ -335,8 +350,6 @@ class App:
         if text is None:
             return self.service_description(req)
         allowed_graphs = self.graphs | set(self.config.allowed_graphs)
-        screened = check_query(text, allowed_services=self.config.allowed_services, allowed_graphs=allowed_graphs)
-        union = not (screened.from_graphs or screened.from_named)
         dg = params.get("default-graph-uri")
         ng = params.get("named-graph-uri")
         for iri in (dg or []) + (ng or []):
@@ -344,7 +357,8 @@ class App:
                 raise HttpError(403, f"graph <{iri}> is refused: only the store's own graphs can be named")
         accept = req.headers.get("accept")
         fmt = _format(req)
-        job = ("sparql", text, dg, ng, accept, fmt, False, union)
+        # the query is checked (nesting, SERVICE, FROM) from its parse in the worker, never here on the event loop
+        job = ("sparql", text, dg, ng, accept, fmt, False)
         return await self._job(("sparql", text, tuple(dg or ()), tuple(ng or ()), accept, fmt), job)
 
     def _rdf(self, triples: list[ox.Triple], req: Request, html_title: str | None = None) -> Response:
@@ -401,6 +415,8 @@ class App:
 
     def catalog_index(self, req: Request) -> Response:
         key = pick(req.headers.get("accept"), {"json": "application/json"}, html=True, fmt=_format(req))
+        if key is None:
+            raise HttpError(406, "available: text/html, application/json")
         if key == "html":
             return Response(200, "text/html; charset=utf-8", pages.catalog_page(self._catalog_json()).encode())
         return Response(
@@ -426,10 +442,9 @@ class App:
             given[k] = v[0]
         bindings = bind_params({p.name: (p.type, p.default) for p in q.params}, given)
         text = bind_values(q.text, bindings)
-        check_query(text, allowed_services=self.config.allowed_services, allowed_graphs=self.graphs)
         accept = req.headers.get("accept")
         fmt = _format(req)
-        job = ("sparql", text, None, None, accept, fmt, True, True)
+        job = ("sparql", text, None, None, accept, fmt, True)
         return await self._job(("sparql-html", text, accept, fmt), job)
 
     # ---- Linked Data -----------------------------------------------------------------------------
@@ -451,7 +466,7 @@ class App:
         if key == "ttl" and f is not None and f.is_file():
             return Response(200, "text/turtle; charset=utf-8", f.read_bytes())
         text = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/ipgraph/graph/ontology> { ?s ?p ?o } }"
-        job = ("sparql", text, None, None, GRAPH_FORMATS[key], None, False, True)
+        job = ("sparql", text, None, None, GRAPH_FORMATS[key], None, False)
         return await self._job(("ontology", key), job)
 
     async def viz(self, req: Request, name: str) -> Response:
@@ -500,7 +515,12 @@ def bind_params(declared: dict[str, tuple[str, str | None]], given: dict[str, st
 
     >>> bind_params({"charge": ("iri", None)}, {"charge": "charge:x"})
     {'charge': <NamedNode value=https://w3id.org/ipgraph/id/charge/x>}
+    >>> bind_params({"report": ("report", None)}, {"report": "shanghai-2023"})
+    {'report': <NamedNode value=https://w3id.org/ipgraph/id/report/shanghai-2023>}
+    >>> bind_params({"report": ("report", None)}, {"report": ""})
+    {}
     """
+    from ipgraph.catalog import REPORT_TYPE, report_iri
     from ipgraph.store import term_for
 
     unknown = sorted(set(given) - set(declared))
@@ -509,8 +529,15 @@ def bind_params(declared: dict[str, tuple[str, str | None]], given: dict[str, st
     bound: dict[str, Any] = {}
     for name, (type_, default) in declared.items():
         value = given.get(name, default)
+        if not value and type_ == REPORT_TYPE:
+            continue  # optional (an empty field of the query page too): every report, one block each
         if value is None:
             raise HttpError(400, f"missing parameter {name!r}")
+        if type_ == REPORT_TYPE:
+            try:
+                value, type_ = report_iri(name, value), "iri"
+            except ValueError as exc:
+                raise HttpError(400, str(exc)) from None
         if type_ == "iri":
             if value.startswith("<") and value.endswith(">"):
                 value = value[1:-1]
@@ -527,139 +554,239 @@ def bind_params(declared: dict[str, tuple[str, str | None]], given: dict[str, st
     return bound
 
 
-# ---- HTTP/1.1 on asyncio -------------------------------------------------------------------------
-class HttpServer:
-    """Keep-alive HTTP/1.1; bodies by Content-Length only; limits on headers, body and idle time."""
+# ---- ASGI --------------------------------------------------------------------------------------
+_CHUNK = 64 * 1024
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+class AsgiApp:
+    """The ASGI face of :class:`App`: builds a :class:`Request` from the scope, sends the :class:`Response`."""
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.config = app.config
-        self.server: asyncio.base_events.Server | None = None
         self.requests = 0
 
-    async def start(self) -> None:
-        self.server = await asyncio.start_server(
-            self._connection,
-            self.config.host,
-            self.config.port,
-            limit=self.config.max_header_bytes,
-            backlog=512,
-        )
-
-    @property
-    def port(self) -> int:
-        assert self.server is not None
-        return int(self.server.sockets[0].getsockname()[1])
-
-    async def _send(self, writer: asyncio.StreamWriter, resp: Response, head_only: bool, keep_alive: bool) -> None:
-        headers = {
-            "Content-Type": resp.content_type,
-            "Content-Length": str(len(resp.body)),
-            "Access-Control-Allow-Origin": "*",
-            "X-Content-Type-Options": "nosniff",
-            "Vary": "Accept",
-            "Connection": "keep-alive" if keep_alive else "close",
-        }
-        if resp.content_type.startswith("text/html"):
-            headers["Content-Security-Policy"] = _CSP
-            headers["Referrer-Policy"] = "no-referrer"
-        headers.update(resp.headers)
-        head = f"HTTP/1.1 {resp.status} {_REASONS.get(resp.status, 'Status')}\r\n" + "".join(
-            f"{k}: {v}\r\n" for k, v in headers.items()
-        )
-        writer.write(head.encode("latin-1") + b"\r\n" + (b"" if head_only else resp.body))
-        await writer.drain()
-
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                try:
-                    raw = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), self.config.idle_timeout)
-                except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
-                    return
-                except (asyncio.LimitOverrunError, ValueError):
-                    await self._send(writer, _text(431, "request headers too large"), False, False)
-                    return
-                try:
-                    req, keep_alive, length = self._parse_head(raw)
-                except HttpError as exc:
-                    await self._send(writer, _text(exc.status, exc.message), False, False)
-                    return
-                except Exception:  # whatever else a malformed head does: 400, never a trace
-                    await self._send(writer, _text(400, "malformed request"), False, False)
-                    return
-                if length:
-                    if req.headers.get("expect", "").lower() == "100-continue":
-                        writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-                    try:
-                        req.body = await asyncio.wait_for(reader.readexactly(length), self.config.idle_timeout)
-                    except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
-                        return
-                self.requests += 1
-                resp = await self.app.handle(req)
-                await self._send(writer, resp, req.method == "HEAD", keep_alive)
-                if not keep_alive:
-                    return
-        except (ConnectionError, asyncio.CancelledError):
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
             return
-        finally:
-            with contextlib.suppress(Exception):
-                writer.close()
+        try:
+            req = await self._request(scope, receive)
+        except HttpError as exc:
+            resp = _text(exc.status, exc.message, exc.headers)
+            head_only = False
+        else:
+            self.requests += 1
+            resp = await self.app.handle(req)
+            head_only = req.method == "HEAD"
+        await self._send(send, resp, head_only)
 
-    def _parse_head(self, raw: bytes) -> tuple[Request, bool, int]:
+    async def _request(self, scope: dict[str, Any], receive: Any) -> Request:
         try:
-            text = raw.decode("latin-1")
+            path = urllib.parse.unquote_to_bytes(scope.get("raw_path") or b"/").decode("utf-8")
+            query = bytes(scope.get("query_string") or b"").decode("utf-8")
         except UnicodeDecodeError:
-            raise HttpError(400, "malformed request") from None
-        lines = text.split("\r\n")
-        parts = lines[0].split(" ")
-        if len(parts) != 3 or not parts[2].startswith("HTTP/1."):
-            raise HttpError(400, "malformed request line")
-        method, target, version = parts
+            raise HttpError(400, "malformed request target (it must be UTF-8, raw or percent-encoded)") from None
         headers: dict[str, str] = {}
-        for line in lines[1:]:
-            if not line:
-                continue
-            name, sep, value = line.partition(":")
-            if not sep or not name or name != name.strip():
-                raise HttpError(400, "malformed header line")
-            key = name.lower()
-            headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
-        if "transfer-encoding" in headers:
-            raise HttpError(411, "send the body with a Content-Length (chunked requests are not accepted)")
-        try:
-            length = int(headers.get("content-length", "0"))
-        except ValueError:
-            raise HttpError(400, "malformed Content-Length") from None
-        if length < 0:
+        for name, value in scope.get("headers", ()):
+            key = name.decode("latin-1").lower()
+            text = value.decode("latin-1")
+            headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        declared = headers.get("content-length")
+        if declared is not None and not declared.isdigit():  # the parser checks it too
             raise HttpError(400, "malformed Content-Length")
-        if length > self.config.max_request_bytes:
+        if declared is not None and int(declared) > self.config.max_request_bytes:
             raise HttpError(413, f"request body too large (limit {self.config.max_request_bytes:,} bytes)")
-        conn = headers.get("connection", "").lower()
-        keep_alive = "close" not in conn if version == "HTTP/1.1" else "keep-alive" in conn
-        try:
-            split = urllib.parse.urlsplit(target)
-            path = urllib.parse.unquote(split.path or "/", errors="strict")
-        except (ValueError, UnicodeDecodeError):
-            raise HttpError(400, "malformed request target (percent-escapes must be UTF-8)") from None
-        params = _parse_qs(split.query) if split.query else {}
-        return Request(method.upper(), path, params, headers), keep_alive, length
+        body = bytearray()
+        more = scope["method"] not in ("GET", "HEAD") or declared is not None
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise HttpError(400, "the client went away")
+            body += message.get("body", b"")
+            if len(body) > self.config.max_request_bytes:
+                raise HttpError(413, f"request body too large (limit {self.config.max_request_bytes:,} bytes)")
+            more = bool(message.get("more_body"))
+        params = _parse_qs(query) if query else {}
+        return Request(scope["method"], path or "/", params, headers, bytes(body))
+
+    async def _send(self, send: Any, resp: Response, head_only: bool) -> None:
+        headers = [
+            (b"content-type", resp.content_type.encode("latin-1")),
+            (b"content-length", str(len(resp.body)).encode()),
+            (b"access-control-allow-origin", b"*"),
+            (b"x-content-type-options", b"nosniff"),
+            (b"vary", b"Accept"),
+        ]
+        extra = dict(resp.headers)
+        if resp.content_type.startswith("text/html"):
+            extra.setdefault("Content-Security-Policy", _CSP)
+            extra["Referrer-Policy"] = "no-referrer"
+        headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in extra.items()]
+        await send({"type": "http.response.start", "status": resp.status, "headers": headers})
+        body = b"" if head_only else resp.body
+        # in pieces, so a client that does not read holds one piece in the server, not the whole answer
+        for at in range(0, max(len(body), 1), _CHUNK):
+            last = at + _CHUNK >= len(body)
+            await send({"type": "http.response.body", "body": body[at : at + _CHUNK], "more_body": not last})
+
+
+def _protocol_class(config: ServerConfig) -> type:
+    """uvicorn's httptools protocol with the limits it lacks: head size, request and write time-outs,
+    a cap on connections; raw UTF-8 in a request target is percent-encoded (then read as UTF-8)."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class Protocol(HttpToolsProtocol):
+        _deadline: asyncio.TimerHandle | None = None
+        _write_timer: asyncio.TimerHandle | None = None
+        _head = 0
+        _refusal: tuple[int, str] | None = None
+        _line_done = False
+        _line_started = False
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            if len(self.connections) > config.max_connections:
+                transport.abort()  # over the cap: refused at once, nothing is kept for it
+                return
+            self._arm()
+
+        def _arm(self) -> None:
+            if self._deadline is not None:
+                self._deadline.cancel()
+            self._deadline = self.loop.call_later(config.idle_timeout, self._too_slow)
+
+        def _too_slow(self) -> None:  # no complete request within the idle time-out: slow head, slow body, idle
+            self._deadline = None
+            self.transport.abort()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            for timer in (self._deadline, self._write_timer):
+                if timer is not None:
+                    timer.cancel()
+            super().connection_lost(exc)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._head = 0
+            self._refusal = None
+            self._arm()
+
+        def on_url(self, url: bytes) -> None:
+            self._head += len(url)
+            if self._head > config.max_header_bytes:
+                self._refusal = (414, "request target too long")
+                raise ValueError("URI too long")
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._head += len(name) + len(value) + 4
+            if self._head > config.max_header_bytes:
+                self._refusal = (431, "request headers too large")
+                raise ValueError("headers too large")
+            super().on_header(name, value)
+
+        def data_received(self, data: bytes) -> None:
+            if not self._line_done:
+                data = self._encode_request_line(data)
+            super().data_received(data)
+
+        def _encode_request_line(self, data: bytes) -> bytes:
+            """Percent-encode raw non-ASCII bytes of the request line (the parser refuses them; browsers send
+            UTF-8 percent-encoded, some clients raw): the target is then read as UTF-8 either way."""
+            i, n = 0, len(data)
+            if not self._line_started:
+                while i < n and data[i] in b"\r\n":
+                    i += 1
+            j = data.find(b"\n", i)
+            end = n if j < 0 else j
+            if end > i:
+                self._line_started = True
+            if j >= 0:
+                self._line_done = True
+            line = data[i:end]
+            if any(b > 0x7F for b in line):
+                line = _HIGH.sub(lambda m: b"%%%02X" % m[0][0], line)
+                return data[:i] + line + data[end:]
+            return data
+
+        def on_message_complete(self) -> None:
+            self._line_done = self._line_started = False
+            if self._deadline is not None:
+                self._deadline.cancel()
+                self._deadline = None
+            super().on_message_complete()
+
+        def send_400_response(self, msg: str) -> None:
+            status, text = self._refusal or (400, "malformed HTTP request")
+            body = (text + "\n").encode()
+            reason = {400: "Bad Request", 414: "URI Too Long", 431: "Request Header Fields Too Large"}[status]
+            self.transport.write(
+                f"HTTP/1.1 {status} {reason}\r\ncontent-type: text/plain; charset=utf-8\r\n"
+                f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode("latin-1")
+                + body
+            )
+            self.transport.close()
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self._write_timer is None:
+                self._write_timer = self.loop.call_later(config.write_timeout, self.transport.abort)
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            if self._write_timer is not None:
+                self._write_timer.cancel()
+                self._write_timer = None
+
+    return Protocol
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(512)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
 
 
 async def serve_forever(config: ServerConfig, ready: Any = None) -> None:
-    """Run the server until cancelled (``ready(port)`` is called once it listens)."""
+    """Run the server until stopped (``ready(port, app)`` is called once it listens)."""
+    import uvicorn
+
     app = App(config)
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(None, app.start)
-    server = HttpServer(app)
-    await server.start()
-    if not config.public_url:  # the port may have been picked by the system (--port 0)
-        app.base = f"http://{_host_for_url(config.host)}:{server.port}"
+    app.pool.attach(loop)
+    if app.federation is not None:
+        app.federation.attach(loop)
     try:
+        sock = _listen(config.host, config.port)
+        port = int(sock.getsockname()[1])
+        if not config.public_url:  # the port may have been picked by the system (--port 0)
+            app.base = f"http://{_host_for_url(config.host)}:{port}"
+        server = uvicorn.Server(
+            uvicorn.Config(
+                AsgiApp(app),
+                http=_protocol_class(config),
+                lifespan="off",
+                access_log=False,
+                log_level="error",
+                server_header=False,
+                date_header=False,
+                timeout_keep_alive=max(1, int(config.idle_timeout)),
+                limit_concurrency=config.max_connections + 1,
+                backlog=512,
+            )
+        )
         if ready is not None:
-            ready(server.port, app)
-        assert server.server is not None
-        async with server.server:
-            await server.server.serve_forever()
+            ready(port, app)
+        await server.serve(sockets=[sock])
     finally:
         app.close()

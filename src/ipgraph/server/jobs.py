@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import PREFIXES
+from ipgraph.prefixes import PREFIXES, used_prefixes
 from ipgraph.server import pages
 from ipgraph.server.negotiate import GRAPH_FORMATS, RESULT_FORMATS, pick
 
@@ -32,12 +32,6 @@ _GRAPH_OX = {
     "rdf": ox.RdfFormat.RDF_XML,
 }
 HTML_ROW_LIMIT = 5000
-EXTRA_PREFIXES = {
-    "sd": "http://www.w3.org/ns/sparql-service-description#",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "formats": "http://www.w3.org/ns/formats/",
-}
 
 
 class ResultTooLarge(Exception):
@@ -65,19 +59,34 @@ class _Capped(io.BytesIO):
 
 @dataclass
 class JobContext:
-    """A worker's store and limits."""
+    """A worker's store, its limits, and what queries may reach (SERVICE endpoints, FROM graphs)."""
 
     store: ox.Store
     build_dir: Path
     max_bytes: int
     isolated: bool
+    allowed_services: tuple[str, ...] = ()
+    allowed_graphs: frozenset[str] = frozenset()
+    federation: bool = False
 
     @classmethod
-    def open(cls, build_dir: Path, max_bytes: int, isolated: bool) -> JobContext:
-        """Open the build's store read-only."""
+    def open(cls, build_dir: Path, config: Any, isolated: bool) -> JobContext:
+        """Open the build's store read-only (``config``: the worker's :class:`~ipgraph.server.workers.WorkerConfig`)."""
+        from ipgraph.prefixes import GRAPHS
         from ipgraph.store import open_store
 
-        return cls(open_store(build_dir), build_dir, max_bytes, isolated)
+        store = open_store(build_dir)
+        graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+        allowed = frozenset(graphs | set(GRAPHS) | set(config.allowed_graphs))
+        return cls(
+            store,
+            build_dir,
+            config.max_result_bytes,
+            isolated,
+            tuple(config.allowed_services),
+            allowed,
+            bool(config.federation),
+        )
 
 
 def _too_large(limit: int) -> tuple[str, int, str]:
@@ -92,22 +101,6 @@ def _syntax(exc: Exception) -> tuple[str, int, str]:
     from ipgraph.store import _syntax_message
 
     return ("err", 400, _syntax_message(str(exc), 0))
-
-
-def used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
-    """The project's prefixes that some IRI of the triples uses (a short, readable Turtle header)."""
-    names: set[str] = set()
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode):
-                names.add(term.value)
-            elif isinstance(term, ox.Literal):
-                names.add(term.datatype.value)
-    out = {}
-    for prefix, ns in {**PREFIXES, **EXTRA_PREFIXES}.items():
-        if any(n.startswith(ns) for n in names):
-            out[prefix] = ns
-    return out
 
 
 def serialize_graph(triples: Any, key: str, limit: int) -> bytes:
@@ -131,24 +124,39 @@ def serialize_graph(triples: Any, key: str, limit: int) -> bytes:
 
 
 def _sparql(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
-    _, text, default_graphs, named_graphs, accept, fmt, html_ok, union = job
+    """A query of the SPARQL protocol: checked (depth, SERVICE, dataset) from its parse, then run.
+
+    The default graph is the union of the named graphs unless the query names its dataset (FROM / FROM NAMED)
+    or the request does (``default-graph-uri`` / ``named-graph-uri``). A query whose SERVICE endpoints are all
+    allowed is answered ``("fed", …)`` by an isolated worker: the server hands it to the federation pool.
+    """
+    from ipgraph.sparqlcheck import QueryRefused, check, is_update
+
+    _, text, default_graphs, named_graphs, accept, fmt, html_ok = job
+    try:
+        analysis = check(
+            text, allowed_services=ctx.allowed_services, allowed_graphs=ctx.allowed_graphs, prefixes=PREFIXES
+        )
+    except QueryRefused as exc:
+        return ("err", exc.status, exc.message)
+    if analysis.services and not ctx.federation:
+        return ("fed", None, None)
     kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    if default_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    elif union:  # no FROM in the query: the default graph is the union of the named graphs
+    if default_graphs is not None or named_graphs is not None:
+        if default_graphs is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    elif not analysis.has_dataset:  # no FROM in the query: the default graph is the union of the named graphs
         kwargs["use_default_graph_as_union"] = True
-    if named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
         result = ctx.store.query(text, **kwargs)
     except SyntaxError as exc:
+        if is_update(text):
+            return ("err", 403, "SPARQL Update is refused: this endpoint is read-only")
         return _syntax(exc)
-    except (ValueError, OSError) as exc:
-        return (
-            "err",
-            400,
-            f"query error: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
-        )
+    except (ValueError, OSError, NotImplementedError, TypeError, RuntimeError) as exc:
+        return _query_error(exc)
     try:
         if isinstance(result, ox.QueryTriples):
             key = pick(accept, GRAPH_FORMATS, html=False, fmt=fmt)
@@ -168,14 +176,16 @@ def _sparql(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
         return ("ok", RESULT_FORMATS[key], out.buf.getvalue())
     except ResultTooLarge:
         return _too_large(ctx.max_bytes)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, NotImplementedError, TypeError, RuntimeError) as exc:
         if "ResultTooLarge" in type(exc).__name__:
             return _too_large(ctx.max_bytes)
-        return (
-            "err",
-            400,
-            f"query error: {str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__}",
-        )
+        return _query_error(exc)
+
+
+def _query_error(exc: Exception) -> tuple[str, int, str]:
+    """A query the engine refused while running it (an unknown function, a type error, …): the client's 400."""
+    first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    return ("err", 400, f"query error: {first}")
 
 
 def _not_acceptable(offered: dict[str, str]) -> tuple[str, int, str]:

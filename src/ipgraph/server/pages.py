@@ -283,7 +283,8 @@ SCRIPT = r"""
     var a = el('a', iri);
     if (iri.indexOf(ID) === 0) a.href = '/id/' + iri.slice(ID.length);
     else if (iri.indexOf(ONT) === 0) a.href = '/ontology/' + iri.slice(ONT.length);
-    else { a.href = iri; a.rel = 'nofollow noopener noreferrer'; }
+    else if (/^https?:\/\//i.test(iri)) { a.href = iri; a.rel = 'nofollow noopener noreferrer'; }
+    else return el('code', iri);  // javascript:, data:, urn: … are shown as text, never as links
     return a;
   }
   function cell(b) {

@@ -66,21 +66,33 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         raise InputError("give a VIEW (see: ipgraph viz --list)")
     if args.view != "entity" and args.focus:
         raise InputError("--focus is for the entity view")
+    from ipgraph.outputs import OutputDir, check_file, mark
+    from ipgraph.store import open_store
     from ipgraph.viz.run import make_charts, make_site, make_view
 
     build = Path(args.build)
     empty = False
-    if args.view == "charts":
-        out = args.output or build / "viz" / "charts"
-        written = make_charts(build, out)
-        target = out / "charts.html"
-    elif args.view == "site":
-        out = args.output or build / "viz"
-        written = make_site(build, out, lang=args.lang, size_by=args.size)
-        target = out / "index.html"
+    if args.screenshot is not None:
+        check_file(args.screenshot)  # before the work
+    if args.view in ("charts", "site"):
+        kind = "viz-charts" if args.view == "charts" else "viz-site"
+        default = build / "viz" / "charts" if args.view == "charts" else build / "viz"
+        out = default if args.output is None else args.output
+        open_store(build)  # a missing build is said before anything is made for the output
+        with OutputDir(out, kind) as folder:
+            tmp = folder.begin()
+            if args.view == "charts":
+                written = make_charts(build, tmp)
+            else:
+                written = make_site(build, tmp, lang=args.lang, size_by=args.size)
+                mark(tmp / "charts", "viz-charts")
+            folder.commit()
+        written = [(out / path.relative_to(tmp), note) for path, note in written]
+        target = out / ("charts.html" if args.view == "charts" else "index.html")
     else:
         default_name = f"{args.view}.html"
-        target = args.output or build / "viz" / default_name
+        target = build / "viz" / default_name if args.output is None else args.output
+        check_file(target)  # before the work
         written, empty = make_view(
             build,
             args.view,
@@ -99,9 +111,15 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     for path, note in written:
         print(f"wrote {path}{f' ({note})' if note else ''}", file=sys.stderr)
     if args.screenshot:
+        import tempfile
+
+        from ipgraph.outputs import marked, write_file
         from ipgraph.viz.headless import screenshot_page
 
-        screenshot_page(target, args.screenshot)
+        with tempfile.TemporaryDirectory(prefix="ipgraph-shot-") as shots:
+            png = Path(shots) / "shot.png"
+            screenshot_page(target, png)
+            write_file(args.screenshot, marked(png.read_bytes(), "png"))
         print(f"wrote {args.screenshot}", file=sys.stderr)
     if args.open:
         import webbrowser

@@ -147,11 +147,16 @@ class Page:
 class Browser:
     """Headless Chromium with one page; use as a context manager.
 
+    ``loopback=True`` lets the page reach this machine's own servers (``127.0.0.1``, ``localhost``: the tests
+    of ``ipgraph serve``); every other host still resolves to nothing.
+
     Raises:
         BrowserError: Chromium is not installed or does not start.
     """
 
-    def __init__(self, executable: str | None = None, width: int = 1400, height: int = 900) -> None:
+    def __init__(
+        self, executable: str | None = None, width: int = 1400, height: int = 900, *, loopback: bool = False
+    ) -> None:
         exe = executable or find_chromium()
         if not exe:
             raise BrowserError(
@@ -170,7 +175,8 @@ class Browser:
             os.dup2(a, 3)
             os.dup2(b, 4)
 
-        args = [exe, *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"]
+        flags = [f"{f}, EXCLUDE 127.0.0.1, EXCLUDE localhost" if loopback and "resolver" in f else f for f in FLAGS]
+        args = [exe, *flags, f"--user-data-dir={self.profile}", "--remote-debugging-pipe", "about:blank"]
         try:
             self.proc = subprocess.Popen(
                 args,
