@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run setup test lint clean docs
+.PHONY: run setup test lint clean docs dist
 .DEFAULT_GOAL := run
 
 $(STAMP): pyproject.toml requirements.lock
@@ -35,5 +35,8 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/ipgraph docs
 
+dist: $(STAMP)   # the sdist and the wheel (with the ontology, data and queries bundled) into dist/
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build dist $(VENV) .pytest_cache .mypy_cache .ruff_cache

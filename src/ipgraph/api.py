@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from ipgraph.catalog import CatalogQuery, find_query, load_catalog
+from ipgraph import resources
+from ipgraph.catalog import REPORT_TYPE, CatalogQuery, find_query, load_catalog, report_iri
 from ipgraph.errors import InputError
 from ipgraph.prefixes import PREFIXES
 from ipgraph.results import cell
@@ -28,7 +29,10 @@ from ipgraph.store import SelectResult, open_store, run_query, term_for
 if TYPE_CHECKING:
     import rdflib
 
-ROOT = Path(__file__).resolve().parents[2]
+#: Where a build goes by default: the checkout's build/ when ipgraph runs from a checkout, else ./build.
+DEFAULT_BUILD = Path(resources.checkout_root() or ".") / "build"
+#: ipgraph's own query catalog, data and ontology (the checkout's, else the bundled ones: :mod:`ipgraph.resources`).
+QUERIES, DATA, ONTOLOGY = Path(resources.queries_dir()), Path(resources.data_dir()), Path(resources.ontology_file())
 
 
 @dataclass
@@ -62,7 +66,7 @@ class Rows:
 class KnowledgeGraph:
     """A built ipgraph: the embedded store and the query catalog."""
 
-    def __init__(self, build_dir: Path | str = ROOT / "build", queries_dir: Path | str = ROOT / "queries") -> None:
+    def __init__(self, build_dir: Path | str = DEFAULT_BUILD, queries_dir: Path | str = QUERIES) -> None:
         self.build_dir = Path(build_dir)
         self.queries_dir = Path(queries_dir)
         self.store = open_store(self.build_dir)
@@ -101,8 +105,16 @@ class KnowledgeGraph:
         bindings: dict[str, ox.NamedNode | ox.Literal] = {}
         for p in q.params:
             value = params.get(p.name, p.default)
+            if value is None and p.type == REPORT_TYPE:
+                continue  # no report given: every report, one block each
             if value is None:
                 raise InputError(f"missing parameter {p.name!r} for {name}")
+            if p.type == REPORT_TYPE:
+                try:
+                    bindings[p.name] = term_for(report_iri(p.name, value), "iri")
+                except ValueError as exc:
+                    raise InputError(str(exc)) from None
+                continue
             if p.type == "iri" and ":" in value and value.split(":", 1)[0] in PREFIXES:
                 prefix, _, local = value.partition(":")
                 value = PREFIXES[prefix] + local
@@ -128,15 +140,15 @@ class KnowledgeGraph:
         return ds
 
 
-def open_graph(build_dir: Path | str = ROOT / "build") -> KnowledgeGraph:
+def open_graph(build_dir: Path | str = DEFAULT_BUILD) -> KnowledgeGraph:
     """Open a built graph (``ipgraph build`` writes ``build/``)."""
     return KnowledgeGraph(build_dir)
 
 
 def build_graph(
-    data_dir: Path | str = ROOT / "data",
-    out: Path | str = ROOT / "build",
-    ontology: Path | str = ROOT / "ontology" / "ipgraph.ttl",
+    data_dir: Path | str = DATA,
+    out: Path | str = DEFAULT_BUILD,
+    ontology: Path | str = ONTOLOGY,
     validate: bool = False,
 ) -> KnowledgeGraph:
     """Build the graph (as ``ipgraph build`` does) and open it."""

@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
 
+from ipgraph import resources
 from ipgraph.graph import GRAPH_DERIVED, GRAPH_FACTS, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, BuildResult
 
-ROOT = Path(__file__).resolve().parents[2]
-CHECKS_DIR = ROOT / "queries" / "checks"
-SHAPES = ROOT / "ontology" / "shapes.ttl"
+CHECKS_DIR = Path(resources.checks_dir())
+SHAPES = Path(resources.shapes_file())
 
 
 def qb_ic_dir() -> Path | None:
-    """Where the W3C Data Cube integrity-constraint queries are (``IPGRAPH_QB_IC`` or ``../shared``), if anywhere."""
+    """Where the W3C Data Cube integrity-constraint queries are (``IPGRAPH_QB_IC`` or a checkout's ``../shared``)."""
     candidates = [Path(os.environ["IPGRAPH_QB_IC"])] if os.environ.get("IPGRAPH_QB_IC") else []
-    candidates.append(ROOT.parent / "shared" / "external" / "qb-ic")
+    checkout = resources.checkout_root()
+    if checkout is not None:
+        candidates.append(Path(checkout).parent / "shared" / "external" / "qb-ic")
     return next((c for c in candidates if (c / "ic-01.rq").is_file()), None)
 
 
@@ -92,7 +95,7 @@ def validate_result(result: BuildResult, ontology_path: Path) -> ValidationRepor
 
 
 def validate_all(
-    data_dir: Path, ontology_path: Path, ontology_only: bool = False, reasoner: bool = True
+    data_dir: Sequence[Path] | Path, ontology_path: Path, ontology_only: bool = False, reasoner: bool = True
 ) -> ValidationReport:
     """Every check; with ``ontology_only`` the ontology alone (canonical form, health queries, reasoner)."""
     from ipgraph.checks import (
@@ -104,6 +107,7 @@ def validate_all(
     from ipgraph.graph import load_ontology
 
     report = ValidationReport()
+    onto = load_ontology(ontology_path)  # first: a missing or malformed ontology is one line, before any check
 
     def canonical() -> list[str]:
         problems = [(p, canonical_turtle_problems(p)) for p in (ontology_path, SHAPES)]
@@ -112,10 +116,9 @@ def validate_all(
     _timed(report, "canonical Turtle", canonical)
     result: BuildResult | None = None
     if ontology_only:
-        onto = load_ontology(ontology_path)
         _timed(report, "health queries", lambda: [str(v) for v in run_health_queries(onto, CHECKS_DIR)])
     else:
-        from ipgraph.build import assemble
+        from ipgraph.dataset import assemble
         from ipgraph.trends.emit import derive_into
 
         result = assemble(data_dir, ontology_path)
@@ -127,8 +130,8 @@ def validate_all(
         if ic_dir is None:
             report.skipped["Data Cube IC-1…IC-21"] = "the W3C constraint queries were not found; set IPGRAPH_QB_IC"
         else:
-            from ipgraph.build import canonical_nquads
             from ipgraph.datacube import run_integrity_constraints
+            from ipgraph.dataset import canonical_nquads
 
             nq = canonical_nquads(result.dataset).encode("utf-8")
             _timed(
