@@ -165,13 +165,13 @@ def plan(text: str, docs: list[dict[str, Any]], k: int) -> tuple[dict[tuple[int,
         for q, (start, _) in zip(b.quotes, b.spans, strict=True):
             for m in find_numbers(q):
                 span = (start + m.start, start + m.end)
-                mentions[span] = (m.text, m.value, m.kind)
+                mentions[span] = (m.text, m.value, m.form)
                 spans.append(span)
         per_block.append(spans)
 
     def editable(span: tuple[int, int]) -> bool:
-        text_, value, kind = mentions[span]
-        if kind not in ("digits", "cardinal") or value is None:
+        text_, value, form = mentions[span]
+        if form not in ("digits", "cardinal") or value is None:
             return False
         if any(s < span[1] and span[0] < e for s, e in structural):
             return False

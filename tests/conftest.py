@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 ONTOLOGY = ROOT / "ontology" / "ipgraph.ttl"
 QUERIES = ROOT / "queries"
+FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
 
 
@@ -30,6 +31,24 @@ def store(built: Path) -> Iterator[ox.Store]:
     from ipgraph.store import open_store
 
     yield open_store(built)
+
+
+@pytest.fixture(scope="session")
+def combined(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real data and every fixture report (``--data data --data tests/fixtures``), built once (with every check)."""
+    from ipgraph.build import build
+
+    out = tmp_path_factory.mktemp("reports") / "build"
+    summary = build([DATA, FIXTURES], out, ONTOLOGY, validate=True)
+    assert summary.conforms, summary.text()
+    return out
+
+
+@pytest.fixture(scope="session")
+def combined_store(combined: Path) -> ox.Store:
+    from ipgraph.store import open_store
+
+    return open_store(combined)
 
 
 @pytest.fixture(scope="session")

@@ -121,3 +121,41 @@ def test_key_figures_read_off_the_report(store: object) -> None:
         result = run_query(store, q, bindings)
         assert isinstance(result, SelectResult)
         assert [r["v"].value for r in result.rows] == [value], (cat, unit)
+
+
+def test_a_count_is_found_by_a_plain_integer(store: object) -> None:
+    """A newcomer's query: the text says “1,369 cases” (I.1.1); SPARQL's ``1369`` is an xsd:integer and finds it."""
+    import pyoxigraph as ox
+
+    from ipgraph.store import run_query
+
+    assert isinstance(store, ox.Store)
+    assert run_query(store, "ASK { ?o ipg:obsValue 1369 }") is True
+    assert run_query(store, "ASK { ?o ipg:obsValue 2810 ; ipg:statUnit unit:perpetrator }") is True
+    assert run_query(store, "ASK { ?o ipg:obsValue 88.8 ; ipg:statMeasure measure:share }") is True  # “88.8%”
+
+
+def test_counts_and_ranks_are_integers_and_every_other_figure_a_decimal(store: object) -> None:
+    """Stated counts and ranks are whole numbers (xsd:integer); shares, rates, changes, durations and derived values
+    may have fractions (xsd:decimal)."""
+    import pyoxigraph as ox
+
+    from ipgraph.store import SelectResult, run_query
+
+    assert isinstance(store, ox.Store)
+    q = """SELECT DISTINCT ?stated ?measure ?type WHERE {
+             ?o ipg:obsValue ?v ; ipg:statMeasure ?measure .
+             BIND (EXISTS { ?o a ipg:StatedObservation } AS ?stated)
+             BIND (DATATYPE(?v) AS ?type) }"""
+    result = run_query(store, q)
+    assert isinstance(result, SelectResult)
+    seen: dict[tuple[bool, str], set[str]] = {}
+    for row in result.rows:
+        key = (row["stated"].value == "true", row["measure"].value.rsplit("/", 1)[1])
+        seen.setdefault(key, set()).add(row["type"].value.rsplit("#", 1)[1])
+    assert seen[(True, "count")] == {"integer"}
+    assert seen[(True, "rank")] == {"integer"}
+    assert seen[(True, "share")] == seen[(True, "change-rate")] == {"decimal"}
+    assert seen[(False, "count")] == {"decimal"}, "derived prior-year counts have fractions"
+    others = {t for (stated, m), types in seen.items() if stated and m not in ("count", "rank") for t in types}
+    assert others == {"decimal"}

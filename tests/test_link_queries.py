@@ -32,6 +32,7 @@ from ipgraph.store import SelectResult, run_query, term_for
 
 from .conftest import ONTOLOGY, QUERIES, ROOT, SHARED
 
+REPORT_IRI = "https://w3id.org/ipgraph/id/report/shanghai-2023"  # the pinned answers are the seed report's
 CAIL = SHARED / "external" / "cail"
 SAMPLES = ("cail2018_ip_sample.jsonl", "cail2018_nonip_sample.jsonl")
 EXPECTED = ROOT / "tests" / "queries"
@@ -88,7 +89,10 @@ def linked(built: Path) -> ox.Store:
 
 def _answer(store: ox.Store, path: Path) -> tuple[list[str], list[list[str]], bool]:
     query = parse_query_text(path.stem, path.read_text(encoding="utf-8"), path)
-    bindings = {p.name: term_for(p.default, p.type) for p in query.params if p.default is not None}
+    bindings = {
+        p.name: term_for(p.default, p.type) for p in query.params if p.default is not None and p.type != "report"
+    }
+    bindings.update({p.name: term_for(REPORT_IRI, "iri") for p in query.params if p.type == "report"})  # the seed
     result = run_query(store, query.text, bindings)
     assert isinstance(result, SelectResult), "link queries are SELECT queries"
     rows = [[cell(r.get(v)) for v in result.variables] for r in result.rows]
@@ -120,7 +124,7 @@ def test_link_query_gives_pinned_answer(path: Path, linked: ox.Store) -> None:
 def test_without_linked_records_the_report_side_still_answers(store: ox.Store) -> None:
     """On the build alone the join keeps the report's figures and counts no judgment."""
     header, rows, _ = _answer(store, QUERIES / "link-judgments-per-charge.rq")
-    by_charge = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    by_charge = {r[1]: dict(zip(header, r, strict=True)) for r in rows}  # r[0] is the report
     counts = by_charge["charge:art-213-counterfeiting-registered-trademark"]
     assert counts["judgments"] == "0"
     assert _norm(counts["report_cases"]) == "298"  # I.1.2: "298 cases of counterfeiting registered trademarks"

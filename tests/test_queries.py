@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import csv
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.catalog import parse_query_text
+from ipgraph.catalog import REPORT_TYPE, parse_query_text, report_iri
 from ipgraph.results import cell
 from ipgraph.store import SelectResult, run_query, term_for
 
 from .conftest import QUERIES, ROOT
 
 EXPECTED = ROOT / "tests" / "queries"
+SEED_REPORT = "shanghai-2023"
+#: What makes a query report-level: it reads figures, checks, quotes or sections, which belong to one report.
+REPORT_LEVEL = re.compile(
+    r"ipg:(StatedObservation|DerivedObservation|ConsistencyCheck|SourceQuote|sectionNumber)|qb:dataSet"
+)
 CATALOG = sorted(p for p in QUERIES.glob("*.rq") if not p.stem.startswith("link-"))  # test_link_queries.py
 
 
@@ -43,7 +49,12 @@ def test_query_gives_pinned_answer(path: Path, store: ox.Store) -> None:
     assert expected_path.is_file(), f"{path.name} has no pinned answer {expected_path.relative_to(ROOT)}"
     query = parse_query_text(path.stem, path.read_text(encoding="utf-8"), path)
     assert query.summary, f"{path.name} has no '#+ summary:'"
-    bindings = {p.name: term_for(p.default, p.type) for p in query.params if p.default is not None}
+    bindings = {
+        p.name: term_for(p.default, p.type) for p in query.params if p.default is not None and p.type != "report"
+    }
+    for p in query.params:  # the seed's pinned answers are asked of the seed's report
+        if p.type == REPORT_TYPE:
+            bindings[p.name] = term_for(report_iri(p.name, SEED_REPORT), "iri")
     result = run_query(store, query.text, bindings)
     if isinstance(result, bool):
         header, rows = ["ask"], [["true" if result else "false"]]
@@ -57,3 +68,17 @@ def test_query_gives_pinned_answer(path: Path, store: ox.Store) -> None:
     if not query.ordered:
         actual, wanted = sorted(actual), sorted(wanted)
     assert actual == wanted
+
+
+@pytest.mark.parametrize("path", CATALOG, ids=lambda p: p.stem)
+def test_report_level_query_takes_report(path: Path) -> None:
+    """A query about a report's figures, checks, quotes or sections can be asked of one report."""
+    query = parse_query_text(path.stem, path.read_text(encoding="utf-8"), path)
+    body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
+    body = re.sub(r"FILTER NOT EXISTS \{[^{}]*\}", "", body)  # excluding figures does not make a query report-level
+    takes = [p for p in query.params if p.type == REPORT_TYPE]
+    if REPORT_LEVEL.search(body):
+        assert [p.name for p in takes] == ["report"], f"{path.name} is report-level but takes no 'report' parameter"
+        assert takes[0].default is None, "with no report given, a query answers for every report"
+    if takes:
+        assert re.search(r"SELECT\s+(DISTINCT\s+)?\?report\b", query.text), "the report column comes first"

@@ -8,6 +8,7 @@ quotes. A problem raises :class:`ipgraph.errors.InputError` naming the data file
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,7 @@ from ipgraph.facts import (
 )
 from ipgraph.namespace import ID_BASE, ID_PREFIXES, IPG, PREFIXES
 from ipgraph.numerals import value_occurs
+from ipgraph.safe_read import ONTOLOGY_LIMIT, read_bytes
 from ipgraph.source import SourceText
 
 GRAPH_BASE = "https://w3id.org/ipgraph/graph/"
@@ -74,7 +76,27 @@ DEFAULT_UOM = {
 }  # fmt: skip
 CHANGE_MEASURES = {"change-rate", "change-multiple", "change-amount"}
 SHARE_MEASURES = {"share", "rate"}
+#: Measures whose figures are whole numbers (the schema says so): their ``ipg:obsValue`` is an ``xsd:integer``.
+WHOLE_MEASURES = {"count", "rank"}
 CONTEXT_CHARS = 32
+_CURIE_LOCAL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+
+def obs_value_literal(value: Decimal, measure: str) -> Literal:
+    """The ``ipg:obsValue`` of a stated figure: an ``xsd:integer`` for a count or a rank, else an ``xsd:decimal``.
+
+    So that ``?o ipg:obsValue 1369`` (an integer in SPARQL) finds a count of 1,369.
+
+    >>> obs_value_literal(Decimal("1369"), "count").n3()
+    '"1369"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    >>> obs_value_literal(Decimal("88.8"), "share").n3()
+    '"88.8"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    >>> obs_value_literal(Decimal("24"), "change-amount").n3()
+    '"24"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+    """
+    if measure in WHOLE_MEASURES and value == value.to_integral_value():
+        return Literal(str(int(value)), datatype=XSD.integer)
+    return Literal(str(value), datatype=XSD.decimal)
 
 
 def id_iri(prefix: str, slug: str) -> URIRef:
@@ -134,6 +156,10 @@ class _Builder:
                 raise where.error(f"{text!r} is not a CURIE (prefix:name)")
             text = f"{default_prefix}:{text}"
         prefix, _, local = text.partition(":")
+        if not _CURIE_LOCAL.match(local):
+            raise where.error(
+                f"{text!r} is not a valid CURIE: after the prefix, only letters, digits and . _ - (not at the ends)"
+            )
         if prefix == "section":
             source = self.result.sources[report.id]
             try:
@@ -367,6 +393,8 @@ class _Builder:
             if period is None:
                 raise w.error(f"observation {obs.id} needs 'period' (or report.yaml 'period')")
             period_lit = Literal(str(period), datatype=XSD.gYear)
+            if f.get("area", settings.get("area")) is None:
+                raise w.error(f"observation {obs.id} needs 'area' (or report.yaml 'area'): the place it is about")
             area = self.curie(f.get("area", settings.get("area")), w, report)
             self.check_defined(area, w, str(f.get("area", settings.get("area"))))
             dims: list[tuple[URIRef, Node]] = [(IPG.refPeriod, period_lit), (IPG.refArea, area)]
@@ -401,7 +429,7 @@ class _Builder:
                 value_dec = to_decimal(f["value"], w, "value")
                 if not any(value_occurs(value_dec, t) for t in quote_texts):
                     raise w.error(f"the value {f['value']} of {obs.id} is not written in its quote")
-                g.add((iri, IPG.obsValue, Literal(str(value_dec), datatype=XSD.decimal)))
+                g.add((iri, IPG.obsValue, obs_value_literal(value_dec, measure)))
                 uom = self.curie(f.get("uom", DEFAULT_UOM.get(measure, "number")), w, report, "uom")
                 self.check_defined(uom, w, str(uom))
                 g.add((iri, IPG.unitMeasure, uom))
@@ -511,13 +539,26 @@ def _same_value(a: Node, b: Node) -> bool:
         return False
 
 
+def _check_turtle(data: bytes, path: Path) -> None:
+    """Refuse Turtle that a strict parser rejects (rdflib accepts an IRI with a space, then fails to write it)."""
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as exc:
+        raise InputError(f"malformed Turtle: {str(exc).splitlines()[0]}", path) from None
+
+
 def load_ontology(path: Path) -> Graph:
     """Parse the ontology Turtle file."""
     g = Graph()
+    if not path.exists():
+        raise InputError("ontology file not found", path)
+    data = read_bytes(path, ONTOLOGY_LIMIT, "the ontology")
+    _check_turtle(data, path)
     try:
-        g.parse(path, format="turtle")
-    except FileNotFoundError:
-        raise InputError("ontology file not found", path) from None
+        g.parse(data=data, format="turtle", publicID=path.resolve().as_uri())
     except Exception as exc:  # rdflib raises several parser error types
         raise InputError(f"malformed Turtle: {exc}".splitlines()[0], path) from None
     return g

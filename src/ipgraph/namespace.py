@@ -47,10 +47,12 @@ class IPG(DefinedNamespace):
     ConsistencyCheck: URIRef
     Corridor: URIRef
     Country: URIRef
+    County: URIRef
     Court: URIRef
     CriminalCase: URIRef
     DerivationMethod: URIRef
     DerivedObservation: URIRef
+    District: URIRef
     Document: URIRef
     Enterprise: URIRef
     Event: URIRef

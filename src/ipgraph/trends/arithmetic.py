@@ -51,6 +51,7 @@ class Derived:
     sources: list[URIRef]
     reading: str | None = None
     explanation: str = ""
+    dataset: str = ""  # the figures data set of the report whose figures it was computed from
 
     @property
     def is_count(self) -> bool:
@@ -156,17 +157,17 @@ class Engine:
         """A stated observation with exactly these dimension values."""
         return self.by_key.get((dataset, tuple(sorted(dims.items()))))
 
-    def derived_for(self, dims: dict[str, str]) -> list[Derived]:
-        """Derived values with these dimension values."""
+    def derived_for(self, dims: dict[str, str], dataset: str) -> list[Derived]:
+        """Derived values with these dimension values, computed from the figures of one report's data set."""
         key = tuple(sorted(dims.items()))
-        return [d for d in self.derived if d.key() == key]
+        return [d for d in self.derived if d.key() == key and d.dataset == dataset]
 
     def value_for(self, dataset: str, dims: dict[str, str]) -> list[tuple[Interval, str | None, list[URIRef]]]:
         """A quantity stated or derived: [(interval, reading, sources)]."""
         s = self.stated(dataset, dims)
         if s is not None:
             return [(s.interval(), None, [s.iri])]
-        return [(d.interval, d.reading, [*d.sources]) for d in self.derived_for(dims)]
+        return [(d.interval, d.reading, [*d.sources]) for d in self.derived_for(dims, dataset)]
 
     # ------------------------------------------------------------------ derivations
     def derive_prior_year(self) -> None:
@@ -190,7 +191,9 @@ class Engine:
                     sign = "−" if rate < 0 else "+"
                     written = c.written or _fmt(-rate if rate < 0 else rate)
                     text = f"{_fmt(x.value or 0)} / (1 {sign} {written}%)"
-                    self.derived.append(Derived(base, dims, iv, "inverse-change-rate", [x.iri, c.iri], None, text))
+                    self.derived.append(
+                        Derived(base, dims, iv, "inverse-change-rate", [x.iri, c.iri], None, text, str(c.dataset))
+                    )
                 elif c.measure == "change-multiple":
                     for method, add in (
                         ("inverse-multiple-as-factor", 0),
@@ -199,20 +202,26 @@ class Engine:
                         iv = xi / (ci + add)
                         n = c.written or _fmt(c.value or 0)
                         text = f"{_fmt(x.value or 0)} / ({n}{' + 1' if add else ''})"
-                        self.derived.append(Derived(f"{base}-{method}", dims, iv, method, [x.iri, c.iri], method, text))
+                        self.derived.append(
+                            Derived(f"{base}-{method}", dims, iv, method, [x.iri, c.iri], method, text, str(c.dataset))
+                        )
                 else:
                     iv = xi - ci
                     text = f"{_fmt(x.value or 0)} − {_fmt(c.value or 0)}"
-                    self.derived.append(Derived(base, dims, iv, "subtract-change-amount", [x.iri, c.iri], None, text))
+                    self.derived.append(
+                        Derived(base, dims, iv, "subtract-change-amount", [x.iri, c.iri], None, text, str(c.dataset))
+                    )
 
     def derive_sums(self) -> None:
         """Totals in a year where only their components are known (stated or derived)."""
-        periods = {d.dims["period"] for d in self.derived}
+        periods: dict[str, set[str]] = defaultdict(set)
+        for d in self.derived:
+            periods[d.dataset].add(d.dims["period"])
         for whole, parts in sorted(self.structure.components.items()):
             for template, dataset in self._templates_with_category(parts):
-                for period in periods:
+                for period in sorted(periods[dataset]):
                     dims = {**template, "category": whole, "period": period}
-                    if self.stated(dataset, dims) is not None or self.derived_for(dims):
+                    if self.stated(dataset, dims) is not None or self.derived_for(dims, dataset):
                         continue
                     per_part = [self.value_for(dataset, {**dims, "category": p}) for p in sorted(parts)]
                     if any(not v for v in per_part):
@@ -225,19 +234,21 @@ class Engine:
                         sources = [s for _, _, src in chosen for s in src]
                         slug = f"{whole}-{dims['unit']}-{period}" + (f"-{reading}" if reading else "")
                         text = " + ".join(iv.show() for iv, _, _ in chosen)
-                        self.derived.append(Derived(slug, dims, total, "sum-of-components", sources, reading, text))
+                        self.derived.append(
+                            Derived(slug, dims, total, "sum-of-components", sources, reading, text, dataset)
+                        )
 
     def derive_right_totals_from_charges(self) -> None:
         """A right type's count in a derived year as the sum of its charges' derived counts."""
-        by_right: dict[tuple[Key, str], list[Derived]] = defaultdict(list)
+        by_right: dict[tuple[Key, str, str], list[Derived]] = defaultdict(list)
         for d in self.derived:
             charge = d.dims.get("charge", "ip-crime")
             right = self.structure.charge_right.get(charge)
             if right is None or charge == "ip-crime" or d.dims["measure"] != "count":
                 continue
             template = {**d.dims, "charge": "ip-crime"}
-            by_right[(tuple(sorted(template.items())), right)].append(d)
-        for (tkey, right), items in sorted(by_right.items()):
+            by_right[(tuple(sorted(template.items())), right, d.dataset)].append(d)
+        for (tkey, right, dataset), items in sorted(by_right.items()):
             charges = sorted({d.dims["charge"] for d in items})
             grouped = [[(d.interval, d.reading, d.sources) for d in items if d.dims["charge"] == c] for c in charges]
             for reading in self._readings(grouped):
@@ -250,7 +261,7 @@ class Engine:
                 sources = [s for _, _, src in chosen for s in src]
                 text = " + ".join(f"{c}: {iv.show()}" for c, (iv, _, _) in zip(charges, chosen, strict=True))
                 self.derived.append(
-                    Derived(slug, {**dims, "right": right}, total, "sum-of-charges", sources, reading, text)
+                    Derived(slug, {**dims, "right": right}, total, "sum-of-charges", sources, reading, text, dataset)
                 )
 
     def derive_share_parts(self) -> None:
@@ -271,7 +282,9 @@ class Engine:
                 iv = s.interval() * w_iv / 100
                 slug = f"{local(s.iri)}-implied-count" + (f"-{reading}" if reading else "")
                 text = f"{s.written or _fmt(s.value or 0)}% × {w_iv.show()}"
-                self.derived.append(Derived(slug, part_dims, iv, "share-of-total", [s.iri, *sources], reading, text))
+                self.derived.append(
+                    Derived(slug, part_dims, iv, "share-of-total", [s.iri, *sources], reading, text, str(s.dataset))
+                )
 
     # ------------------------------------------------------------------ checks
     def check_totals(self) -> None:
@@ -434,10 +447,10 @@ class Engine:
 
     def check_routes(self) -> None:
         """Two derivations of the same quantity by different methods must overlap (per reading)."""
-        groups: dict[Key, list[Derived]] = defaultdict(list)
+        groups: dict[tuple[str, Key], list[Derived]] = defaultdict(list)
         for d in self.derived:
-            groups[d.key()].append(d)
-        for key, items in sorted(groups.items()):
+            groups[(d.dataset, d.key())].append(d)  # within one report: across reports is check_derived_against_stated
+        for (_, key), items in sorted(groups.items()):
             methods = {d.method for d in items}
             if len(methods) < 2:
                 continue
@@ -559,24 +572,37 @@ class Engine:
             )
 
     def check_derived_against_stated(self) -> None:
-        """A value derived from one statement against the same quantity stated elsewhere (e.g. another report)."""
+        """A value derived from one statement against the same quantity stated elsewhere.
+
+        Within one report this is a second route (``routes-agree``); against another report's figure (the entity
+        aside, as in :meth:`check_across_reports`) it compares reports on purpose (``same-figure-across-reports``),
+        e.g. a later paper's growth rate applied back to its count against the earlier paper's count.
+        """
         stated_by_key: dict[Key, list[Obs]] = defaultdict(list)
         for o in self.obs:
-            stated_by_key[o.key()].append(o)
+            stated_by_key[o.key(entity="_")].append(o)
         for d in self.derived:
-            for o in stated_by_key.get(d.key(), []):
+            for o in stated_by_key.get(tuple(sorted({**d.dims, "entity": "_"}.items())), []):
+                across = str(o.dataset) != d.dataset
+                if not across and o.key() != d.key():
+                    continue
                 verdict = _verdict(o.interval(), d.interval)
                 reading = f" under {READINGS[d.reading]}" if d.reading else ""
+                if across:
+                    kind, where = "same-figure-across-reports", f" ({local(o.dataset)} vs {local(d.dataset)})"
+                    label = f"{local(o.iri)} as stated by {local(o.dataset)} and as implied by {local(d.dataset)}"
+                else:
+                    kind, where, label = "routes-agree", "", f"{local(o.iri)} as stated and as implied by other figures"
                 self.checks.append(
                     Check(
-                        f"stated-{local(o.iri)}-vs-{d.slug}",
-                        "routes-agree",
-                        f"stated {o.interval().show()} vs {d.method} {d.interval.show()} ({d.explanation})",
+                        f"stated-{local(o.iri)}-vs-{local(d.dataset)}-{d.slug}",
+                        kind,
+                        f"stated {o.interval().show()} vs {d.method} {d.interval.show()} ({d.explanation}){where}",
                         o.interval(),
                         d.interval,
                         verdict,
                         [o.iri, *d.sources],
-                        f"{local(o.iri)} as stated and as implied by other figures{reading}",
+                        label + reading,
                         reading=d.reading,
                     )
                 )
@@ -618,7 +644,7 @@ class Engine:
         parts = [
             (iv, r, src)
             for iv, r, src in self.value_for(dataset, count)
-            if not any(d.method == "share-of-total" and d.interval == iv for d in self.derived_for(count))
+            if not any(d.method == "share-of-total" and d.interval == iv for d in self.derived_for(count, dataset))
         ]
         wholes = self.value_for(dataset, whole)
         out: list[tuple[Interval, str | None, list[URIRef]]] = []
@@ -640,8 +666,7 @@ class Engine:
         for d in self.derived:
             if d.dims["category"] in parts:
                 t = {**d.dims, "category": "_"}
-                dataset = next((str(self.by_iri[s].dataset) for s in d.sources if s in self.by_iri), "")
-                seen[(tuple(sorted(t.items())), dataset)] = t
+                seen[(tuple(sorted(t.items())), d.dataset)] = t
         return [(t, dataset) for (_, dataset), t in seen.items()]
 
     def _report_period(self, s: Obs) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, URIRef
+from rdflib import DCTERMS, RDF, RDFS, XSD, Dataset, Literal, URIRef
 
 from ipgraph.graph import GRAPH_DERIVED, GRAPH_FACTS, id_iri
 from ipgraph.namespace import IPG
@@ -60,6 +60,7 @@ def derive_into(ds: Dataset) -> Engine:
         out.add((dset, RDFS.label, Literal(f"{rid}: values derived by ipgraph", lang="en")))
         out.add((dset, RDFS.label, Literal(f"{rid} 推算值", lang="zh")))
         out.add((dset, PROV_DERIVED, id_iri("dataset", rid)))
+        out.add((dset, DCTERMS.source, id_iri("report", rid)))  # derived values are anchored on their report too
     return engine
 
 

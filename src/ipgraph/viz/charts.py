@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import html
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ipgraph.viz.index import DEFAULTS, Index, Obs, load_index, local_name
 from ipgraph.viz.layout import wrap
 
 FONT = "'Noto Sans', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'PingFang SC', 'Microsoft YaHei', sans-serif"
-YEAR_COLOURS = {"2022": "#9DB9D3", "2023": "#1F5A96"}
+YEAR_COLOURS = ("#9DB9D3", "#1F5A96")  # the year before, the year
 SVG_NS = "http://www.w3.org/2000/svg"  #: written only into standalone .svg files, never into a page
 STAGES = ("arrest-examination", "prosecution-examination", "ip-criminal")
 
@@ -115,23 +115,25 @@ def _find(ix: Index, period: str, **dims: str) -> list[Obs]:
     return out
 
 
-def stage_chart(ix: Index, unit: str = "case") -> BarChart:
-    """2022 vs 2023 by procedural stage (examination for arrest, for prosecution, both)."""
+def stage_chart(ix: Index, unit: str = "case", periods: tuple[str, str] = ("2022", "2023")) -> BarChart:
+    """The year before vs the year (2022 vs 2023) by procedural stage (examination for arrest, for prosecution)."""
     groups = []
     for stage in STAGES:
         iri = PREFIXES["category"] + stage
         g = Group(ix.label(iri, "en"), ix.label(iri, "zh"))
-        for period in ("2022", "2023"):
+        for period in periods:
             obs = _find(ix, period, category=stage, unit=unit, measure="count")
             g.values[period] = value_for(obs)
         groups.append(g)
     unit_label = ix.label(PREFIXES["unit"] + unit)
     return BarChart(
         f"stages-{unit}s",
-        f"IP criminal {unit_label}s by procedural stage, 2022 and 2023",
-        "知识产权刑事案件各诉讼阶段 2022 与 2023" if unit == "case" else "各诉讼阶段涉案人数 2022 与 2023",
+        f"IP criminal {unit_label}s by procedural stage, {periods[0]} and {periods[1]}",
+        f"知识产权刑事案件各诉讼阶段 {periods[0]} 与 {periods[1]}"
+        if unit == "case"
+        else f"各诉讼阶段涉案人数 {periods[0]} 与 {periods[1]}",
         unit_label + "s",
-        ("2022", "2023"),
+        periods,
         groups,
     )
 
@@ -141,13 +143,13 @@ def _latest(g: Group, period: str = "2023") -> float:
     return float(v.value) if v is not None else 0.0
 
 
-def charge_chart(ix: Index) -> BarChart:
-    """2022 vs 2023 cases by charge (charges with a 2023 count)."""
+def charge_chart(ix: Index, periods: tuple[str, str] = ("2022", "2023")) -> BarChart:
+    """The year before vs the year (2022 vs 2023): cases by charge (charges with a count in the year)."""
     charges = sorted(
         {
             o.dims["charge"]
             for o in ix.observations
-            if o.period == "2023"
+            if o.period == periods[1]
             and o.dims.get("charge", DEFAULTS["charge"]) != DEFAULTS["charge"]
             and local_name(o.dims.get("measure", "")) == "count"
             and local_name(o.dims.get("unit", "")) == "case"
@@ -161,7 +163,7 @@ def charge_chart(ix: Index) -> BarChart:
         article = slug.split("-")[1] if slug.startswith("art-") else ""
         en = f"Art. {article} · {ix.label(iri, 'en')}" if article else ix.label(iri, "en")
         g = Group(en, ix.label(iri, "zh"))
-        for period in ("2022", "2023"):
+        for period in periods:
             obs = [
                 o
                 for o in ix.observations
@@ -173,19 +175,19 @@ def charge_chart(ix: Index) -> BarChart:
             ]
             g.values[period] = value_for(obs)
         groups.append(g)
-    groups.sort(key=lambda g: -_latest(g))
+    groups.sort(key=lambda g: -_latest(g, periods[1]))
     return BarChart(
         "charges",
-        "IP criminal cases by charge, 2022 and 2023",
-        "知识产权刑事案件各罪名案件数 2022 与 2023",
+        f"IP criminal cases by charge, {periods[0]} and {periods[1]}",
+        f"知识产权刑事案件各罪名案件数 {periods[0]} 与 {periods[1]}",
         "cases",
-        ("2022", "2023"),
+        periods,
         groups,
     )
 
 
-def share_chart(ix: Index) -> BarChart:
-    """Shares of the criminal cases by right type (2023, and 2022 where the report states it)."""
+def share_chart(ix: Index, periods: tuple[str, str] = ("2022", "2023")) -> BarChart:
+    """Shares of the criminal cases by right type (the year, and the year before where the report states it)."""
     rights = sorted(
         {
             o.dims["right"]
@@ -200,7 +202,7 @@ def share_chart(ix: Index) -> BarChart:
     groups = []
     for iri in rights:
         g = Group(ix.label(iri, "en"), ix.label(iri, "zh"))
-        for period in ("2022", "2023"):
+        for period in periods:
             obs = [
                 o
                 for o in ix.observations
@@ -212,25 +214,29 @@ def share_chart(ix: Index) -> BarChart:
             ]
             g.values[period] = value_for(obs)
         groups.append(g)
-    groups.sort(key=lambda g: -_latest(g))
-    latest = [g.values.get("2023") for g in groups]
+    groups.sort(key=lambda g: -_latest(g, periods[1]))
+    latest = [g.values.get(periods[1]) for g in groups]
     stated = sum((v.value for v in latest if v is not None), Decimal(0))
     if groups and stated < 100:
         groups.append(
-            Group("other rights (not broken down)", "其他（未细分）", {"2023": Value(100 - stated, note="rest")})
+            Group("other rights (not broken down)", "其他（未细分）", {periods[1]: Value(100 - stated, note="rest")})
         )
     return BarChart(
         "shares",
         "Shares of the IP criminal cases by right type",
         "知识产权刑事案件按权利类型占比",
         "% of cases",
-        ("2022", "2023"),
+        periods,
         groups,
         percent=True,
     )
 
 
 # ------------------------------------------------------------------------------------------------------ SVG
+
+
+def _year_colour(chart: BarChart, period: str) -> str:
+    return YEAR_COLOURS[chart.periods.index(period)] if period in chart.periods[:2] else "#888"
 
 
 def _e(text: str) -> str:
@@ -284,7 +290,7 @@ def bar_chart_svg(chart: BarChart, standalone: bool = False) -> str:
     out.append(f'<text x="16" y="28" font-size="18" font-weight="600" fill="#1d1d1d">{_e(chart.title)}</text>')
     out.append(f'<text x="16" y="50" font-size="14" fill="#555">{_e(chart.subtitle)}</text>')
     lx = 16.0
-    legend = [(f"{p} stated · 报告数据", YEAR_COLOURS.get(p, "#888"), False) for p in chart.periods]
+    legend = [(f"{p} stated · 报告数据", _year_colour(chart, p), False) for p in chart.periods]
     legend.insert(1, (f"{chart.periods[0]} derived by ipgraph, with bounds · 推算值", "", True))
     for text, colour, hatched in legend:
         fill = f"url(#{hatch})" if hatched else colour
@@ -321,7 +327,7 @@ def _bar(
         ]
     out = []
     w = float(v.value) * scale
-    fill = f"url(#{hatch})" if v.derived else YEAR_COLOURS.get(period, "#888")
+    fill = f"url(#{hatch})" if v.derived else _year_colour(chart, period)
     stroke = ' stroke="#4a6f94" stroke-width="1" stroke-dasharray="3 2"' if v.derived else ""
     if v.note == "rest":
         fill, stroke = "#e3e6ea", ""
@@ -507,9 +513,13 @@ def sankey_data(store: ox.Store, ix: Index) -> tuple[dict[str, SankeyNode], list
     return nodes, links
 
 
-def sankey_svg(nodes: dict[str, SankeyNode], links: list[SankeyLink], standalone: bool = False) -> str:
+def sankey_svg(
+    nodes: dict[str, SankeyNode],
+    links: list[SankeyLink],
+    standalone: bool = False,
+    title: str = "How the report's cases flow between procuratorial functions (2023)",
+) -> str:
     """The Sankey diagram as SVG."""
-    title = "How the report's cases flow between procuratorial functions (2023)"
     plot_h, top, left, col_w, node_w = 560.0, 84.0, 20.0, 250.0, 14.0
     if not nodes:
         out = _open_svg(600, 120, title, standalone)
@@ -593,44 +603,89 @@ def _size(svg: str) -> tuple[float, float]:
     return (float(m.group(1)), float(m.group(2))) if m else (800.0, 600.0)
 
 
+def report_of(o: Obs) -> str:
+    """The id of the report an observation belongs to (its data set: figures, trends, or derived values).
+
+    >>> report_of(Obs("x", True, {}, dataset=PREFIXES["dataset"] + "shanghai-2023-derived"))
+    'shanghai-2023'
+    """
+    name = local_name(o.dataset)
+    for suffix in ("-trends", "-derived"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def per_report(ix: Index) -> list[tuple[str, str, Index]]:
+    """One index per report holding only its observations, with the report id and its area's label.
+
+    A chart is drawn from one of them, so that it never mixes the figures of two reports.
+    """
+    by_report: dict[str, list[Obs]] = defaultdict(list)
+    for o in ix.observations:
+        by_report[report_of(o)].append(o)
+    out = []
+    for rid, observations in sorted(by_report.items()):
+        areas = Counter(o.dims.get("area", "") for o in observations if not o.derived)
+        area = ix.label(areas.most_common(1)[0][0]) if areas else ""
+        out.append((rid, area, replace(ix, observations=observations)))
+    return out
+
+
+def _periods(ix: Index) -> tuple[str, str]:
+    """The report's year (the latest period of its stated figures) and the year before."""
+    years = [o.period for o in ix.observations if not o.derived and o.period.isdigit()]
+    year = max(years) if years else "2023"
+    return str(int(year) - 1), year
+
+
 def all_charts(store: ox.Store, ix: Index | None = None) -> list[Chart]:
-    """Every chart of the graph in ``store``."""
+    """Every chart of the graph in ``store``: one set per report, each titled with its report and area."""
     ix = ix if ix is not None else load_index(store)
     charts: list[Chart] = []
-    bar_charts = [
-        (
-            stage_chart(ix, "case"),
-            "2023 counts as stated; 2022 only where stated or derived (hatched, with bounds).",
-        ),
-        (stage_chart(ix, "perpetrator"), "Perpetrators by stage; 2022 as for cases."),
-        (
-            charge_chart(ix),
-            "Cases by charge; the 2022 values come only from the report or from ipgraph's derivations.",
-        ),
-        (
-            share_chart(ix),
-            "Shares of the IP criminal cases by right type (the report states 2022 only for copyright).",
-        ),
-    ]
-    for chart, caption in bar_charts:
-        if not chart.groups:
+    reports = per_report(ix)
+    for rid, area, rix in reports:
+        named = f"{rid} ({area})" if area else rid
+        key = "" if len(reports) == 1 else f"-{rid}"
+        periods = _periods(rix)
+        bar_charts = [
+            (
+                stage_chart(rix, "case", periods),
+                f"{periods[1]} counts as stated; {periods[0]} only where stated or derived (hatched, with bounds).",
+            ),
+            (stage_chart(rix, "perpetrator", periods), f"Perpetrators by stage; {periods[0]} as for cases."),
+            (
+                charge_chart(rix, periods),
+                f"Cases by charge; the {periods[0]} values come only from the report or from ipgraph's derivations.",
+            ),
+            (
+                share_chart(rix, periods),
+                "Shares of the IP criminal cases by right type (as far as the report states them).",
+            ),
+        ]
+        for chart, caption in bar_charts:
+            if not any(v is not None for g in chart.groups for v in g.values.values()):
+                continue
+            chart.key += key
+            chart.title = f"{named}: {chart.title}"
+            inline = bar_chart_svg(chart)
+            w, h = _size(inline)
+            charts.append(Chart(chart.key, caption, bar_chart_svg(chart, standalone=True), inline, w, h))
+        nodes, links = sankey_data(store, rix)
+        if not links and len(reports) > 1:
             continue
-        inline = bar_chart_svg(chart)
+        title = f"{named}: how the report's cases flow between procuratorial functions ({periods[1]})"
+        inline = sankey_svg(nodes, links, title=title)
         w, h = _size(inline)
-        charts.append(Chart(chart.key, caption, bar_chart_svg(chart, standalone=True), inline, w, h))
-    nodes, links = sankey_data(store, ix)
-    inline = sankey_svg(nodes, links)
-    w, h = _size(inline)
-    charts.append(
-        Chart(
-            "sankey",
-            "The derivation flow: band widths are case counts from the report; dashed links have no stated count.",
-            sankey_svg(nodes, links, standalone=True),
-            inline,
-            w,
-            h,
+        charts.append(
+            Chart(
+                "sankey" + key,
+                "The derivation flow: band widths are case counts from the report; dashed links have no stated count.",
+                sankey_svg(nodes, links, standalone=True, title=title),
+                inline,
+                w,
+                h,
+            )
         )
-    )
     return charts
 
 
@@ -700,7 +755,9 @@ def write_charts(
     """Write every chart as SVG (and PNG when Chromium is there) and ``charts.html`` into ``out``."""
     from ipgraph.viz.page import nav_html, write_page
 
-    charts = all_charts(store)
+    ix = load_index(store)
+    charts = all_charts(store, ix)
+    reports = [rid for rid, _, _ in per_report(ix)]
     written: list[tuple[Path, str]] = []
     for c in charts:
         path = out / f"{c.key}.svg"
@@ -708,9 +765,11 @@ def write_charts(
         written.append((path, ""))
     if png:
         written += _pngs(out, charts)
+    one = len(reports) <= 1
     page = _page(
-        "Charts of the 2023 Shanghai IP white paper",
-        "2022 vs 2023 by stage and by charge, shares by right type, the derivation flow · 图表",
+        "Charts of the 2023 Shanghai IP white paper" if one else f"Charts of {len(reports)} reports, one set each",
+        ("2022 vs 2023" if one else "each report's year against the year before")
+        + " by stage and by charge, shares by right type, the derivation flow · 图表",
         nav_html(nav or []),
         _figures_html(charts),
     )
