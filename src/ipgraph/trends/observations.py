@@ -132,5 +132,5 @@ def _written_form(value: Fraction, quotes: list[str]) -> str | None:
     for text in quotes:
         for m in find_numbers(text):
             if m.value is not None and Fraction(m.value) == wanted:
-                return m.text
+                return m.digits  # "58.09" for ５８．０９％: the rounding the text gives
     return None

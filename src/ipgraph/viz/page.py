@@ -25,12 +25,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from ipgraph.viz.model import View
+from ipgraph.zh_script import match_key, variant_map
 
 VIS_VERSION = "vis-9.1.2"
 _URL_SCHEME = re.compile(r"(?i)\b(https?)://")
@@ -124,6 +126,9 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["q"] = [[q.text, q.section] for q in n.quotes]
         if n.alt:
             node["a"] = n.alt
+        key = search_key([n.en, n.zh, n.curie or "", *n.alt])
+        if key is not None:
+            node["sk"] = key  # simplified-character search key: 檢察院 finds 检察院
         if n.count_text:
             node["n"] = n.count_text
         if n.focus:
@@ -175,7 +180,20 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         "kinds": kinds,
         "nodes": nodes,
         "edges": edges,
+        "zm": variant_map(label for n in view.nodes.values() for label in (n.zh, *n.alt)),
     }
+
+
+def search_key(labels: Sequence[str]) -> str | None:
+    """The search key of a node's labels when converting them to simplified characters changes it (else the page
+    computes it), in the page's form: NFKC, lower case, joined with U+0001.
+
+    >>> search_key(["Shanghai", "上海"]) is None, search_key(["SPP", "上海市人民檢察院"]).split("\\x01")
+    (True, ['spp', '上海市人民检察院'])
+    """
+    joined = "\u0001".join(labels)
+    key = match_key(joined)
+    return key if key != unicodedata.normalize("NFKC", joined).lower() else None
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -267,13 +285,7 @@ def render_page(
 
 
 def write_page(path: Path, text: str) -> None:
-    """Write a page atomically (a temporary file in the same folder, then renamed)."""
-    from ipgraph.errors import InputError
+    """Write a page (HTML or SVG) atomically, and only where ipgraph may write (:mod:`ipgraph.outputs`)."""
+    from ipgraph.outputs import marked, write_file
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror}", path) from None
+    write_file(path, marked(text.encode("utf-8"), "svg" if path.suffix == ".svg" else "html"))

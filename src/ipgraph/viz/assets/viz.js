@@ -191,15 +191,21 @@
   });
 
   /* ---------------------------------------------------------------- search and highlight */
+  /* labels are matched in simplified characters: the page carries each node's key precomputed with OpenCC (sk)
+     and, for the characters of the labels, a traditional -> simplified map (zm) applied to what is typed */
+  var zm = data.zm || {};
+  function simplified(s) {
+    return Array.from(norm(s)).map(function (ch) { return zm[ch] || ch; }).join("");
+  }
   var haystack = data.nodes.map(function (n) {
-    return norm([n.en, n.zh, n.c].concat(n.a || []).join("\u0001"));
+    return n.sk !== undefined ? n.sk : norm([n.en, n.zh, n.c].concat(n.a || []).join("\u0001"));
   });
   var searchBox = document.getElementById("search");
   var results = document.getElementById("results");
   var dimmed = false;
 
   function search(q) {
-    var needle = norm(q).trim();
+    var needle = simplified(q).trim();
     if (!needle) return [];
     var out = [];
     for (var i = 0; i < haystack.length; i++) {
