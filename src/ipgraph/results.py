@@ -1,22 +1,22 @@
-"""Render query results: an aligned table (wide CJK characters counted as two columns), CSV, TSV, Markdown, and
-W3C SPARQL 1.1 Query Results JSON.
+"""Render query results: a table fitted to the terminal (see :mod:`ipgraph.termtable`), CSV, TSV, Markdown, and
+W3C SPARQL 1.1 Query Results JSON; every format but the fitted table is complete.
 
 >>> import pyoxigraph as ox
 >>> from ipgraph.store import SelectResult
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 >>> r = SelectResult(["charge", "cases"], [{"charge": ox.Literal("假冒注册商标罪"), "cases": ox.Literal("298")}])
 >>> print(render(r, "table"))
 charge          cases
 --------------  -----
 假冒注册商标罪  298
+>>> print(render(r, "table", width=14))
+-- 1 --
+charge  假冒注
+        册商标
+        罪
+cases   298
 """
 
 from __future__ import annotations
-
-import unicodedata
 
 import pyoxigraph as ox
 
@@ -57,14 +57,6 @@ def cell(term: Any) -> str:
     return str(term)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def _term_json(term: Any) -> dict[str, str]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -79,8 +71,8 @@ def _term_json(term: Any) -> dict[str, str]:
     return out
 
 
-def render(result: SelectResult, fmt: str) -> str:
-    """Render SELECT rows in one of :data:`FORMATS`."""
+def render(result: SelectResult, fmt: str, width: int | None = None) -> str:
+    """Render SELECT rows in one of :data:`FORMATS`; a table within ``width`` columns when given (else unabridged)."""
     names = result.variables
     if fmt == "json":
         import json
@@ -102,8 +94,6 @@ def render(result: SelectResult, fmt: str) -> str:
         lines = ["| " + " | ".join(names) + " |", "|" + "|".join("---" for _ in names) + "|"]
         lines += ["| " + " | ".join(r) + " |" for r in esc]
         return "\n".join(lines)
-    widths = [max([_width(n)] + [_width(r[i]) for r in table]) for i, n in enumerate(names)]
-    lines = ["  ".join(_pad(n, w) for n, w in zip(names, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in table]
-    return "\n".join(lines)
+    from ipgraph.termtable import table as fitted
+
+    return fitted(names, table, width)
