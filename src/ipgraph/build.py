@@ -1,28 +1,27 @@
 """``ipgraph build``: ontology + report folders → checked dataset → embedded store and dumps, atomically.
 
-The output directory is written in a temporary sibling and renamed into place only when everything succeeded,
-so a failed build leaves the previous one untouched. Dumps are byte-identical for the same input: lines of
-N-Quads are sorted and blank nodes get canonical labels.
+The output directory is written in a temporary sibling and swapped into place in one atomic step only when
+everything succeeded (:mod:`ipgraph.outputs`), so a failed build leaves the previous one untouched. Dumps are
+byte-identical for the same input: lines of N-Quads are sorted and blank nodes get canonical labels.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
+from rdflib import BNode, Graph
 
+from ipgraph.dataset import assemble, canonical_nquads
 from ipgraph.errors import InputError
-from ipgraph.facts import find_report_folders
-from ipgraph.graph import BuildResult, build_dataset
 from ipgraph.namespace import PREFIXES
+from ipgraph.outputs import OutputDir
 from ipgraph.store import STORE_DIR
+
+__all__ = ["DUMP_BASENAME", "MANIFEST", "BuildSummary", "assemble", "build", "canonical_nquads", "write_outputs"]
 
 DUMP_BASENAME = "ipgraph"
 MANIFEST = "manifest.json"
@@ -51,7 +50,11 @@ class BuildSummary:
         lines.append(f"  triples: {total:,}")
         for g, n in sorted(self.triples_per_graph.items()):
             lines.append(f"    {g.rsplit('/', 1)[-1]:<11} {n:>7,}")
-        lines.append("  " + ", ".join(f"{k}: {v:,}" for k, v in self.counts.items()))
+        counts = [f"{k}: {v:,}" for k, v in self.counts.items()]
+        while counts:  # lines of at most 100 columns
+            n = next((i for i in range(len(counts), 0, -1) if len(", ".join(counts[:i])) <= 96), 1)
+            lines.append("  " + ", ".join(counts[:n]) + ("," if n < len(counts) else ""))
+            counts = counts[n:]
         if self.checks:
             passed = sum(1 for v in self.checks.values() if v == 0)
             lines.append(f"  checks passed: {passed}/{len(self.checks)}")
@@ -59,55 +62,6 @@ class BuildSummary:
             lines.append(f"  FAILED {p}")
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()))
         return "\n".join(lines)
-
-
-def assemble(data_dir: Path, ontology_path: Path) -> BuildResult:
-    """Read and check everything; return the dataset (nothing is written)."""
-    if not data_dir.is_dir():
-        raise InputError("data directory not found", data_dir)
-    folders = find_report_folders(data_dir)
-    if not folders:
-        raise InputError("no report folder (a folder with report.yaml) under reports/", data_dir)
-    result = build_dataset(ontology_path, folders)
-    from ipgraph.graph import GRAPH_LINKS
-    from ipgraph.linking.sssom import load_links
-
-    links = result.dataset.graph(GRAPH_LINKS)
-    for triple in load_links(data_dir):  # accepted links of data/links/*.sssom.tsv
-        links.add(triple)
-    return result
-
-
-def canonical_nquads(ds: Dataset) -> str:
-    """N-Quads of the dataset, blank nodes relabelled canonically, lines sorted."""
-    lines: list[str] = []
-    for g in ds.graphs():
-        if len(g) == 0:
-            continue
-        graph: Graph = g
-        if any(isinstance(t, BNode) for triple in g for t in triple):
-            graph = to_canonical_graph(g)
-        for s, p, o in graph:
-            lines.append(f"{_nt(s)} {_nt(p)} {_nt(o)} <{g.identifier}> .")
-    lines.sort()
-    return "\n".join(lines) + "\n"
-
-
-def _nt(term: object) -> str:
-    from rdflib import Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:b{term}" if not str(term).startswith("c") else f"_:{term}"
-    if isinstance(term, Literal):
-        lex = str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if term.language:
-            return f'"{lex}"@{term.language}'
-        if term.datatype and str(term.datatype) != "http://www.w3.org/2001/XMLSchema#string":
-            return f'"{lex}"^^<{term.datatype}>'
-        return f'"{lex}"'
-    raise TypeError(f"not an RDF term: {term!r}")
 
 
 def write_outputs(nquads: str, out_tmp: Path) -> dict[str, int]:
@@ -183,8 +137,20 @@ def _sorted_json(node: object) -> object:
     return node
 
 
-def build(data_dir: Path, out: Path, ontology_path: Path, validate: bool = True) -> BuildSummary:
-    """Build everything into ``out`` atomically."""
+def build(data_dir: Sequence[Path] | Path, out: Path, ontology_path: Path, validate: bool = True) -> BuildSummary:
+    """Build everything into ``out`` atomically.
+
+    ``out`` must be new, empty or an earlier build (:mod:`ipgraph.outputs`); it is checked and locked before
+    anything is read, and the new build replaces it in one atomic step.
+    """
+    inputs = [*([data_dir] if isinstance(data_dir, Path) else data_dir), ontology_path]
+    with OutputDir(out, "build", protect=inputs) as target:
+        return _build_into(target, data_dir, ontology_path, validate)
+
+
+def _build_into(
+    target: OutputDir, data_dir: Sequence[Path] | Path, ontology_path: Path, validate: bool
+) -> BuildSummary:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     result = assemble(data_dir, ontology_path)
@@ -208,13 +174,8 @@ def build(data_dir: Path, out: Path, ontology_path: Path, validate: bool = True)
         timings["validate"] = time.perf_counter() - t
     t = time.perf_counter()
     nquads = canonical_nquads(result.dataset)
-    out = out.resolve()
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
-    except OSError as exc:
-        raise InputError(f"cannot write the output directory: {exc.strerror}", out) from None
+    out = target.path
+    tmp = target.begin()
     try:
         counts = write_outputs(nquads, tmp)
         manifest = {
@@ -224,32 +185,13 @@ def build(data_dir: Path, out: Path, ontology_path: Path, validate: bool = True)
             "graphs": counts,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        timings["store+dumps"] = time.perf_counter() - t
-        if problems:
-            raise _ChecksFailed(problems)
-        old = None
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
-            out.rename(old / out.name)
-        tmp.rename(out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except _ChecksFailed:
-        shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        raise InputError(f"cannot write the output directory: {exc.strerror}", out) from None
+    timings["store+dumps"] = time.perf_counter() - t
+    if problems:  # leaving the block without commit() removes tmp: the previous build is untouched
         summary = BuildSummary(out, counts, result.counts, checks, problems, timings)
         summary.out = Path(f"{out} (NOT written: checks failed; the previous build is untouched)")
         return summary
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise InputError(f"cannot write the output directory: {exc.strerror}", out) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    target.commit()
     timings["total"] = time.perf_counter() - t0
     return BuildSummary(out, counts, result.counts, checks, problems, timings)
-
-
-class _ChecksFailed(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems

@@ -83,3 +83,35 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """PREFIX declarations for every known prefix."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+
+
+#: Prefixes of the vocabularies the server's descriptions use (service description, VoID, DCAT, formats).
+EXTRA_PREFIXES = {
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "formats": "http://www.w3.org/ns/formats/",
+}
+GRAPH_BASE = "https://w3id.org/ipgraph/graph/"
+#: ipgraph's named graphs; their union is the default graph of every query.
+GRAPHS: tuple[str, ...] = tuple(GRAPH_BASE + g for g in ("ontology", "facts", "provenance", "derived", "links"))
+
+
+def used_prefixes(iris: object) -> dict[str, str]:
+    """The project's prefixes that some IRI of the triples (pyoxigraph terms) uses: a short, readable Turtle header.
+
+    >>> import pyoxigraph as ox
+    >>> t = ox.Triple(ox.NamedNode(ID_BASE + "charge/x"), ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.Literal("x"))
+    >>> sorted(used_prefixes([t]))
+    ['charge', 'rdfs', 'xsd']
+    """
+    names: set[str] = set()
+    for t in iris:  # type: ignore[attr-defined]
+        for term in (t.subject, t.predicate, t.object):
+            value = getattr(term, "value", None)
+            datatype = getattr(term, "datatype", None)
+            if datatype is not None:
+                names.add(datatype.value)
+            elif isinstance(value, str) and not hasattr(term, "language"):
+                names.add(value)
+    return {p: ns for p, ns in {**PREFIXES, **EXTRA_PREFIXES}.items() if any(n.startswith(ns) for n in names)}

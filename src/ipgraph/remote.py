@@ -27,11 +27,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from ipgraph.errors import InputError
-from ipgraph.prefixes import sparql_prologue
+from ipgraph.prefixes import GRAPHS, sparql_prologue, used_prefixes
 
-GRAPH_BASE = "https://w3id.org/ipgraph/graph/"
-#: ipgraph's named graphs; their union is the default graph of every query.
-GRAPHS: tuple[str, ...] = tuple(GRAPH_BASE + g for g in ("ontology", "facts", "provenance", "derived", "links"))
 RESULTS_ACCEPT = "application/sparql-results+json, application/json;q=0.9, text/turtle;q=0.8"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -306,7 +303,21 @@ def remote_query(
     return parse_results(ctype, data)
 
 
-def run_remote_query(endpoint: str, text: str, bindings: Mapping[str, Any], fmt: str) -> int:
+def is_http_url(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL with a host and a valid port.
+
+    >>> is_http_url("http://127.0.0.1:7878/store"), is_http_url("::::"), is_http_url("http://h:99999/")
+    (True, False, False)
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when out of range or not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and not any(c.isspace() for c in url)
+
+
+def run_remote_query(endpoint: str, text: str, bindings: Mapping[str, Any], fmt: str, width: int | None = None) -> int:
     """``ipgraph query --endpoint``: print the answer like the embedded query does; return the exit code.
 
     Credentials, when the endpoint needs them, come from ``IPGRAPH_USER`` and ``IPGRAPH_PASSWORD``.
@@ -316,8 +327,8 @@ def run_remote_query(endpoint: str, text: str, bindings: Mapping[str, Any], fmt:
     from ipgraph.results import render
     from ipgraph.store import SelectResult
 
-    if not endpoint.startswith(("http://", "https://")):
-        raise InputError(f"--endpoint needs an http(s) URL, not {endpoint!r}")
+    if not is_http_url(endpoint):
+        raise InputError(f"--endpoint needs an http(s) URL with a host, not {endpoint!r}")
     user = os.environ.get("IPGRAPH_USER")
     auth = Auth(user, os.environ.get("IPGRAPH_PASSWORD", "")) if user else None
     result = remote_query(endpoint, text, bindings, auth=auth)
@@ -325,13 +336,11 @@ def run_remote_query(endpoint: str, text: str, bindings: Mapping[str, Any], fmt:
         print("true" if result else "false")
         return 0 if result else 1
     if isinstance(result, SelectResult):
-        print(render(result, fmt))
+        print(render(result, fmt, width))
         if not result.rows:
             print("(no result)", file=sys.stderr)
             return 1
         return 0
-    from ipgraph.server.jobs import used_prefixes
-
     prefixes = used_prefixes(result)
     sys.stdout.write((ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode("utf-8"))
     return 0 if result else 1
