@@ -1,0 +1,222 @@
+"""Proposed observations and mentions for a report's text: figures with guessed dimensions, each guess scored.
+
+A guess is a label of the ontology's code lists that the words around the figure cover (see
+:mod:`ipgraph.draft.vocabulary`); what a code implies follows from the ontology (a charge's right, a category's
+function). A proposal whose dimensions equal an earlier one's is the same figure stated again when the values
+agree (a restatement), and is left for review when they differ — never given an invented dimension.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ipgraph.draft.figures import Figure, read_figures
+from ipgraph.draft.sentences import Span, split_sentences
+from ipgraph.draft.vocabulary import Term, Vocabulary, tokens
+
+DIMENSIONS = ("category", "function", "charge", "right", "breakdown")
+DEFAULTS = {
+    "category": "all-cases", "function": "all-functions", "charge": "ip-crime", "right": "intellectual-property",
+    "breakdown": "total",
+}  # fmt: skip
+_ACTORS = {"case", "clue", "person", "perpetrator"}
+_COUNTED_IN_CASES = {"case", "perpetrator", "clue", None}
+#: Kinds of entity that a figure can be about ("20 opinions in five parts" of a document).
+_OBSERVABLE = {"award", "doc", "programme", "event", "agreement", "product", "technology"}
+MINIMUM = {"category": 0.6, "charge": 0.67, "right": 1.0, "breakdown": 0.75, "function": 1.0}
+
+
+@dataclass
+class Guess:
+    """A dimension value proposed for a figure, how sure the guess is, and why."""
+
+    code: str  # slug without prefix
+    confidence: float
+    why: str
+
+
+@dataclass
+class Proposal:
+    """One proposed observation."""
+
+    id: str
+    figure: Figure
+    dims: dict[str, Guess] = field(default_factory=dict)
+    restates: str | None = None  # id of an earlier proposal with the same dimensions and value
+    conflict: str | None = None  # id of an earlier proposal with the same dimensions and another value
+
+    @property
+    def complete(self) -> bool:
+        """Whether it can be written as an observation that builds."""
+        f = self.figure
+        return f.measure is not None and f.unit is not None and f.period is not None and self.conflict is None
+
+    def review(self) -> list[str]:
+        """What a person should check or fill in."""
+        items = list(self.figure.notes)
+        items += [f"{d}: {g.code} ({g.confidence:.2f}, {g.why})" for d, g in self.dims.items() if g.confidence < 1]
+        if self.conflict:
+            items.append(
+                f"same dimensions as {self.conflict} with another value: add the dimension that tells them apart"
+            )
+        return items
+
+
+@dataclass
+class Block:
+    """A sentence and what is proposed from it."""
+
+    sentence: Span
+    occurrence: int | None
+    proposals: list[Proposal]
+    mentions: list[Term]
+    skipped: list[Figure] = field(default_factory=list)
+
+
+def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
+    """Blocks of proposals for every sentence that carries a figure or names a known entity."""
+    blocks: list[Block] = []
+    seen_ids: dict[str, int] = {}
+    keys: dict[tuple[str, ...], Proposal] = {}
+    previous: list[Figure] = []
+    last_actor: Figure | None = None
+    paragraph_end, topic = 0, None
+    dims_of: dict[int, dict[str, Guess]] = {}
+    for sentence in split_sentences(text):
+        read = [f for f in read_figures(text, sentence, period) if not f.is_year]
+        figures = [f for f in read if f.skipped is None]
+        for f in figures:
+            if f.anchor is not None or not previous:
+                continue
+            last = next((p for p in reversed(previous) if p.measure == "count" and p.unit), previous[-1])
+            actor = next(
+                (p for p in reversed(previous) if p.measure == "count" and p.unit in _ACTORS), last_actor or last
+            )
+            if (f.measure in ("change-rate", "change-multiple") and _bare(f)) or (f.form == "ones" and f.unit is None):
+                f.anchor, f.unit, f.phrase = last, f.unit or last.unit, (last.phrase + " " + f.phrase).strip()
+                f.context = (last.context + " " + f.context).strip()
+            elif f.unit is None and f.measure in ("share", "rate", "rank"):
+                f.unit = actor.unit
+        for f in figures:
+            if f.unit is not None and "no count before it in the sentence: say which unit it is in" in f.notes:
+                f.notes.remove("no count before it in the sentence: say which unit it is in")
+        proposals = []
+        if sentence.start >= paragraph_end:
+            paragraph_end, topic = text.find("\n", sentence.start) % (len(text) + 1), None
+        named = [t for _, _, t in vocabulary.mentions(sentence.text) if t.curie.split(":")[0] in _OBSERVABLE]
+        for f in figures:
+            p = Proposal(_new_id(f, seen_ids), f, _guess(f, vocabulary, topic, dims_of.get(id(f.anchor))))
+            if f.unit not in _COUNTED_IN_CASES and named:
+                p.dims["entity"] = Guess(named[0].curie, 0.6, f"the {named[0].curie.split(':')[0]} the sentence names")
+            dims_of[id(f)] = p.dims
+            if "category" in p.dims and p.dims["category"].confidence >= 0.6:
+                topic = p.dims["category"]
+            key = _key(p)
+            guessed = any(d in p.dims for d in ("category", "charge", "breakdown"))
+            if key in keys:
+                earlier = keys[key]
+                if earlier.figure.value == f.value and guessed:
+                    p.restates = earlier.id
+                else:
+                    p.conflict = earlier.id
+            elif p.complete:
+                keys[key] = p
+            proposals.append(p)
+        mentions = [t for _, _, t in vocabulary.mentions(sentence.text)]
+        skipped = [f for f in read if f.skipped is not None]
+        if proposals or mentions or skipped:
+            count = text.count(sentence.text)
+            occurrence = _occurrence(text, sentence) if count > 1 else None
+            blocks.append(Block(sentence, occurrence, proposals, list(dict.fromkeys(mentions)), skipped))
+        previous = figures or previous
+        last_actor = next((f for f in reversed(figures) if f.measure == "count" and f.unit in _ACTORS), last_actor)
+    return blocks
+
+
+def _bare(f: Figure) -> bool:
+    before = f.sentence.text[: f.local]
+    return len(re.findall(r"[A-Za-z]{4,}|[\u4e00-\u9fff]", before)) < 3
+
+
+def _occurrence(text: str, sentence: Span) -> int:
+    n, i = 0, text.find(sentence.text)
+    while 0 <= i < sentence.start:
+        n += 1
+        i = text.find(sentence.text, i + 1)
+    return n + 1
+
+
+def _guess(
+    f: Figure, vocabulary: Vocabulary, topic: Guess | None = None, anchor: dict[str, Guess] | None = None
+) -> dict[str, Guess]:
+    phrase = f"{f.phrase} {f.context}"
+    dims: dict[str, Guess] = {}
+    from_context: set[str] = set()
+    for dim in ("charge", "category", "breakdown"):
+        found = vocabulary.best(dim, f.phrase, MINIMUM[dim]) if f.phrase else None
+        if found is None:
+            found = vocabulary.best(dim, phrase, MINIMUM[dim])
+            from_context.add(dim)
+        if found and found[0].curie.split(":", 1)[1] != DEFAULTS[dim]:
+            term, score = found
+            dims[dim] = Guess(term.curie.split(":", 1)[1], score, f"label “{_label(term)}” matched")
+    dependent = f.anchor is not None or f.form == "ones" or f.measure != "count" or not tokens(f.phrase)
+    if anchor and "category" not in dims and ("charge" not in dims or "charge" in from_context):
+        for dim in ("category", "charge", "right", "function"):
+            if dim in anchor:
+                dims[dim] = Guess(anchor[dim].code, round(anchor[dim].confidence * 0.9, 2), "as the figure it is about")
+    elif (
+        "charge" in dims and "charge" in from_context and f.measure in ("share", "rate", "rank") and f.phrase.isascii()
+    ):
+        charge = vocabulary.by_curie.get(f"charge:{dims.pop('charge').code}")
+        if charge is not None and charge.right:
+            dims["right"] = Guess(charge.right.split(":", 1)[1], 0.6, "the right named in the sentence")
+    if "category" not in dims and "charge" not in dims and topic is not None and dependent:
+        dims["category"] = Guess(topic.code, round(topic.confidence * 0.7, 2), "the category the paragraph is about")
+    charge = vocabulary.by_curie.get(f"charge:{dims['charge'].code}") if "charge" in dims else None
+    if charge is not None:
+        if charge.right:
+            dims["right"] = Guess(
+                charge.right.split(":", 1)[1], dims["charge"].confidence, "the right its charge protects"
+            )
+        if "category" not in dims:
+            dims["category"] = Guess("ip-criminal", dims["charge"].confidence, "a charge's figures are criminal cases")
+    if "right" not in dims:
+        found = vocabulary.best("right", phrase, MINIMUM["right"])
+        if found and found[0].curie.split(":", 1)[1] != DEFAULTS["right"]:
+            dims["right"] = Guess(found[0].curie.split(":", 1)[1], found[1], f"label “{_label(found[0])}” matched")
+    category = vocabulary.by_curie.get(f"category:{dims['category'].code}") if "category" in dims else None
+    if category is not None and category.function:
+        dims["function"] = Guess(
+            category.function.split(":", 1)[1], dims["category"].confidence, "its category's function"
+        )
+    return dims
+
+
+def _label(term: Term) -> str:
+    return next((label for label in term.labels if label.isascii()), term.labels[0] if term.labels else term.curie)
+
+
+def _key(p: Proposal) -> tuple[str, ...]:
+    f = p.figure
+    dims = tuple(p.dims[d].code if d in p.dims else DEFAULTS[d] for d in DIMENSIONS)
+    return (str(f.period), str(f.measure), str(f.unit), *dims, p.dims["entity"].code if "entity" in p.dims else "")
+
+
+def _new_id(f: Figure, seen: dict[str, int]) -> str:
+    words = re.findall(r"[a-z]+", f.phrase.lower())
+    words = [
+        w for w in words if len(w) > 3 and w not in ("cases", "with", "that", "were", "which", "there", "involving")
+    ]
+    base = "-".join([*words[:4], f.unit or "figure", f.measure or "value"])[:60].strip("-") or "figure"
+    base = re.sub(r"-+", "-", base)
+    seen[base] = seen.get(base, 0) + 1
+    return base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def value_text(value: Decimal) -> str:
+    """A value as YAML writes it: no exponent, no trailing zeros beyond those written."""
+    text = format(value, "f")
+    return text

@@ -1,0 +1,83 @@
+"""Sentences and clauses of a report's text, with the character offsets of each in the whole text.
+
+A sentence ends at ``.``, ``!`` or ``?`` followed by a space and a capital (English), at ``。！？`` (Chinese), or at
+a line break. Paragraph numbering (``2. ``, ``(II) ``, ``一、``, ``（二）``) is not part of the sentence after it.
+
+>>> text = "1. There were 28 cases. Two were protested; one was amended.\\n二、受理案件12件。其中3件上升。"
+>>> [s.text for s in split_sentences(text)]
+['There were 28 cases.', 'Two were protested; one was amended.', '受理案件12件。', '其中3件上升。']
+>>> s = split_sentences(text)[1]
+>>> text[s.start:s.end] == s.text
+True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBERING = re.compile(
+    r"^\s*(?:\d+[.．]\s+|\(([IVX]+)\)\s*|[IVX]+\.\s+|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+[部分章节]\s*)"
+)
+_ABBREVIATIONS = ("No.", "no.", "i.e.", "e.g.", "etc.", "Art.", "art.", "arts.", "Mr.", "Ms.", "Dr.", "vs.", "Co.")
+_EN_END = re.compile(r"[.!?][”\"’)]?(?=\s+[A-Z“\"(\d])")
+_ZH_END = re.compile(r"[。！？][”」』）]?")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the text: where it starts and ends, and what it says."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Every sentence of ``text``, in order, with offsets into ``text``."""
+    out: list[Span] = []
+    offset = 0
+    for line in text.split("\n"):
+        line_start = offset
+        offset += len(line) + 1
+        m = _NUMBERING.match(line)
+        body_start = m.end() if m else len(line) - len(line.lstrip())
+        for start, end in _line_sentences(line, body_start):
+            piece = line[start:end].strip()
+            if piece:
+                lead = len(line[start:end]) - len(line[start:end].lstrip())
+                out.append(Span(line_start + start + lead, line_start + start + lead + len(piece), piece))
+    return out
+
+
+def _line_sentences(line: str, start: int) -> list[tuple[int, int]]:
+    cuts: list[int] = []
+    for m in _ZH_END.finditer(line, start):
+        cuts.append(m.end())
+    for m in _EN_END.finditer(line, start):
+        head = line[max(start, m.start() - 6) : m.end()]
+        if head.endswith(_ABBREVIATIONS) or re.search(r"\b[A-Z]\.$", head):
+            continue
+        cuts.append(m.end())
+    spans, prev = [], start
+    for cut in sorted(set(cuts)):
+        if cut > prev:
+            spans.append((prev, cut))
+            prev = cut
+    spans.append((prev, len(line)))
+    return spans
+
+
+def clause_bounds(sentence: str, at: int) -> tuple[int, int]:
+    """The clause of ``sentence`` around offset ``at``: between the nearest ``;``/``；``/``，``/``, `` on each side.
+
+    >>> s = "There were 28 cases, including two retrials; 15 were rectified."
+    >>> a, b = clause_bounds(s, s.index("15"))
+    >>> s[a:b]
+    ' 15 were rectified.'
+    """
+    seps = re.compile(r"[;；，,]")
+    left = max((m.end() for m in seps.finditer(sentence, 0, at)), default=0)
+    right_m = seps.search(sentence, at)
+    right = right_m.start() if right_m else len(sentence)
+    return left, right

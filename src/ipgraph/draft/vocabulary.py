@@ -1,0 +1,199 @@
+"""The names a draft can recognise: the ontology's code lists and the entities the data already defines.
+
+Each term keeps its labels in English and Chinese (preferred and alternative) and, where the ontology says so, the
+procuratorial function of a case category and the right a charge protects. Matching a phrase against the labels is
+by shared words (English, with a light suffix stripper) or shared character pairs (Chinese), scored as the share
+of the label that the phrase covers.
+
+>>> v = Vocabulary([Term("charge:art-219-infringing-trade-secrets", "charge", ("infringing trade secrets",
+...     "侵犯商业秘密罪"))])
+>>> term, score = v.best("charge", "cases of infringement of trade secrets involving 56 perpetrators")
+>>> term.curie, score
+('charge:art-219-infringing-trade-secrets', 1.0)
+>>> v.best("charge", "侵犯商业秘密案件24件")[0].curie
+'charge:art-219-infringing-trade-secrets'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMES = {
+    "category": "https://w3id.org/ipgraph/id/category/",
+    "charge": "https://w3id.org/ipgraph/id/charge/",
+    "right": "https://w3id.org/ipgraph/id/right/",
+    "breakdown": "https://w3id.org/ipgraph/id/breakdown/",
+    "function": "https://w3id.org/ipgraph/id/function/",
+    "unit": "https://w3id.org/ipgraph/id/unit/",
+}
+#: Words that say nothing about which category, charge or right a figure has.
+GENERIC = {
+    "the", "of", "and", "for", "in", "on", "with", "a", "an", "to", "by", "or", "its", "their", "other", "as",
+    "case", "ip", "intellectual", "property", "number", "which", "that", "were", "was", "is", "are", "be", "been",
+    "there", "these", "those", "this", "all", "total", "year", "compar", "previou", "involv", "includ", "cases",
+}  # fmt: skip
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def stem(word: str) -> str:
+    """A crude English stem: enough for "infringement" / "infringing" / "infringed" to meet.
+
+    >>> [stem(w) for w in ("infringement", "infringing", "trademarks", "examination", "selling", "secrets")]
+    ['infring', 'infring', 'trademark', 'examin', 'sell', 'secret']
+    """
+    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 5 else word
+
+
+def tokens(text: str) -> set[str]:
+    """The content words (English stems) and character pairs (Chinese, in simplified characters) of a text."""
+    found = {stem(w) for w in _WORD.findall(text.lower())} - GENERIC
+    runs = _CJK.findall(text)
+    if runs:
+        from ipgraph.zh_script import to_simplified  # traditional and simplified labels meet
+
+        for run in runs:
+            run = to_simplified(run)
+            found.update(run[i : i + 2] for i in range(len(run) - 1))
+    return found
+
+
+@dataclass(frozen=True)
+class Term:
+    """A code or an entity with its labels, and what the ontology says it implies."""
+
+    curie: str
+    kind: str  # category | charge | right | breakdown | function | unit | entity
+    labels: tuple[str, ...]
+    function: str | None = None  # a category's procuratorial function
+    right: str | None = None  # the right a charge protects
+
+
+class Vocabulary:
+    """Terms by kind, with matching of phrases against their labels."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        self.terms = list(terms)
+        self.by_curie = {t.curie: t for t in self.terms}
+        self._tokens = {t.curie: [tokens(label) for label in t.labels] for t in self.terms}
+        self._names = sorted(
+            (
+                (_simplified(label).lower(), t)
+                for t in self.terms
+                if t.kind == "entity"
+                for label in t.labels
+                if len(label) >= (2 if _CJK.fullmatch(label) else 5)
+            ),
+            key=lambda x: -len(x[0]),
+        )
+
+    def best(self, kind: str, phrase: str, minimum: float = 0.5) -> tuple[Term, float] | None:
+        """The term of ``kind`` whose label shares most words with the phrase (at least ``minimum`` of the label)."""
+        words = tokens(phrase)
+        best: tuple[int, float, Term] | None = None
+        for term in self.terms:
+            if term.kind != kind:
+                continue
+            for label_tokens in self._tokens[term.curie]:
+                if not label_tokens:
+                    continue
+                matched = len(label_tokens & words)
+                score = matched / len(label_tokens)
+                key = (matched, score, term)
+                if score >= minimum and (best is None or key[:2] > best[:2]):
+                    best = key
+        return (best[2], round(best[1], 2)) if best else None
+
+    def mentions(self, text: str) -> list[tuple[int, int, Term]]:
+        """Entities whose label is written in ``text`` (longest first, not overlapping), with their spans."""
+        lowered = _simplified(text).lower()
+        found: list[tuple[int, int, Term]] = []
+        for key, term in self._names:
+            i = lowered.find(key)
+            while i >= 0:
+                end = i + len(key)
+                if not any(a < end and i < b for a, b, _ in found) and _word_edges(lowered, i, end):
+                    found.append((i, end, term))
+                i = lowered.find(key, end)
+        return sorted(found, key=lambda x: x[0])
+
+
+def _simplified(text: str) -> str:
+    if not _CJK.search(text):
+        return text
+    from ipgraph.zh_script import to_simplified
+
+    return to_simplified(text)
+
+
+def _word_edges(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() and before.isascii()) and not (after.isalnum() and after.isascii())
+
+
+def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
+    """The code lists of the ontology and the entities of every report folder under ``data_dirs``."""
+    import pyoxigraph as ox
+
+    from ipgraph.errors import InputError
+    from ipgraph.facts import find_report_folders, load_report
+    from ipgraph.prefixes import PREFIXES
+
+    try:
+        with open(ontology, "rb") as f:
+            quads = list(ox.parse(f.read(), format=ox.RdfFormat.TURTLE))
+    except (OSError, SyntaxError) as exc:
+        raise InputError(f"cannot read the ontology: {exc}".splitlines()[0], ontology) from None
+    skos, rdfs, ipg = PREFIXES["skos"], PREFIXES["rdfs"], PREFIXES["ipg"]
+    label_props = {skos + "prefLabel", skos + "altLabel", rdfs + "label"}
+    labels: dict[str, set[str]] = {}
+    function: dict[str, str] = {}
+    right: dict[str, str] = {}
+    for q in quads:
+        s, p, o = q.subject, q.predicate, q.object
+        if not isinstance(s, ox.NamedNode):
+            continue
+        if p.value in label_props and isinstance(o, ox.Literal):
+            labels.setdefault(s.value, set()).add(o.value)
+        elif p.value == ipg + "procuratorialFunction" and isinstance(o, ox.NamedNode):
+            function[s.value] = o.value
+        elif p.value == ipg + "protectsRight" and isinstance(o, ox.NamedNode):
+            right[s.value] = o.value
+    terms: list[Term] = []
+    for iri, names in labels.items():
+        for kind, base in SCHEMES.items():
+            if iri.startswith(base):
+                terms.append(
+                    Term(
+                        _curie(iri),
+                        kind,
+                        tuple(sorted(names)),
+                        _curie(function[iri]) if iri in function else None,
+                        _curie(right[iri]) if iri in right else None,
+                    )
+                )
+    for data in data_dirs:
+        for folder in find_report_folders(data):
+            for block in load_report(folder).blocks:
+                for ent in block.entities:
+                    found = [str(v) for v in ent.labels.values()]
+                    found += [str(a) for alts in ent.alt_labels.values() for a in alts]
+                    terms.append(Term(ent.id, "entity", tuple(sorted(set(found)))))
+    return Vocabulary(terms)
+
+
+def _curie(iri: str) -> str:
+    from ipgraph.prefixes import ID_BASE
+
+    if iri.startswith(ID_BASE):
+        kind, _, slug = iri[len(ID_BASE) :].partition("/")
+        return f"{kind}:{slug}"
+    return iri

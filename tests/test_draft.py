@@ -1,0 +1,116 @@
+"""``ipgraph draft``: figures read from a text with their measure, unit, period and form; the draft builds.
+
+The small text under tests/fixtures/draft/ is invented for these tests; the expected readings below are read off it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ipgraph.cli import main
+from ipgraph.draft.proposals import propose
+from ipgraph.draft.vocabulary import Vocabulary, load_vocabulary
+
+from .conftest import DATA, ONTOLOGY, ROOT
+
+TEXT = ROOT / "tests" / "fixtures" / "draft" / "invented-district-2024.en.txt"
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary(ONTOLOGY, [DATA])
+
+
+def _figures(vocabulary: Vocabulary) -> dict[str, tuple[str | None, str | None, Decimal, str | None, dict[str, str]]]:
+    text = TEXT.read_text(encoding="utf-8")
+    out = {}
+    for block in propose(text, vocabulary, "2024"):
+        for p in block.proposals:
+            f = p.figure
+            out[f.written] = (f.measure, f.unit, f.value, f.period, {d: g.code for d, g in p.dims.items()})
+    return out
+
+
+def test_counts_with_their_units_and_categories(vocabulary: Vocabulary) -> None:
+    figures = _figures(vocabulary)
+    assert figures["86"][:4] == ("count", "case", Decimal(86), "2024")
+    assert figures["86"][4]["category"] == "ip-criminal"
+    assert figures["141"][:2] == ("count", "perpetrator")
+    assert figures["30"][4]["category"] == "arrest-examination"
+    assert figures["52"][:2] == ("count", "perpetrator")
+
+
+def test_rates_respectively_go_to_the_counts_in_order(vocabulary: Vocabulary) -> None:
+    figures = _figures(vocabulary)
+    assert figures["25.0"][:3] == ("change-rate", "case", Decimal("25.0"))
+    assert figures["13.0"][:3] == ("change-rate", "perpetrator", Decimal("13.0"))
+    assert figures["13.0"][4]["category"] == "arrest-examination"
+
+
+def test_charges_ranks_shares_and_multiples(vocabulary: Vocabulary) -> None:
+    figures = _figures(vocabulary)
+    assert figures["51"][4]["charge"] == "art-214-selling-counterfeit-trademark-goods"
+    assert figures["51"][4]["right"] == "trademark"
+    assert figures["top"][:2] == ("rank", "case")
+    assert figures["59.3"][:2] == ("share", "case")
+    assert figures["9"][4]["charge"] == "art-217-copyright-infringement"
+    assert figures["two"][:3] == ("change-multiple", "case", Decimal(2))
+
+
+def test_durations_elliptical_counts_and_dates(vocabulary: Vocabulary) -> None:
+    figures = _figures(vocabulary)
+    assert figures["41.5"][:2] == ("average-duration", "case")
+    assert figures["Four"][:2] == ("count", "team")
+    assert "2024" not in figures, "a year is a period, not a figure"
+
+
+def test_draft_of_the_seed_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "draft"
+    code = main(["draft", str(ROOT / "data" / "sources" / "shanghai-ip-white-paper-2023.en.txt"),
+                 "--report-id", "seed-draft", "-o", str(out)])  # fmt: skip
+    assert code == 0, capsys.readouterr().err
+    assert "figures proposed" in capsys.readouterr().out
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    shutil.copytree(out / "reports" / "seed-draft", data / "reports" / "seed-draft")
+    code = main(["build", "--data", str(data), "--out", str(tmp_path / "b"), "--no-validate"])
+    assert code == 0, capsys.readouterr().err
+    review = (out / "reports" / "seed-draft" / "REVIEW.md").read_text(encoding="utf-8")
+    assert "1,369" in review and "review:" in review
+
+
+def test_draft_refuses_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["draft", str(tmp_path / "missing.txt")]) == 2
+    assert "not a text file" in capsys.readouterr().err
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["draft", str(TEXT), "-o", str(foreign)]) == 2
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert main(["draft", str(TEXT), "--report-id", "Not A Slug"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("ipgraph: error:") == 2 and "Traceback" not in err
+
+
+def test_chinese_figures_with_measure_words_and_qualifiers(vocabulary: Vocabulary) -> None:
+    text = (ROOT / "tests" / "fixtures" / "sources" / "invented-qinghu-2024.zh-hans.txt").read_text(encoding="utf-8")
+    found = {}
+    for block in propose(text, vocabulary, "2024"):
+        for p in block.proposals:
+            f = p.figure
+            found[f.written] = (f.measure, f.unit, f.value, f.qualifier, {d: g.code for d, g in p.dims.items()})
+    assert found["1,369件"][:3] == ("count", "case", Decimal(1369))
+    assert found["1,369件"][4]["category"] == "ip-criminal"
+    assert found["2810人"][:2] == ("count", "perpetrator"), "N件M人: the persons of those cases"
+    assert found["12.5%"][:2] == ("change-rate", "case")
+    assert found["第一"][:3] == ("rank", "case", Decimal(1))
+    assert found["第一"][4]["charge"] == "art-213-counterfeiting-registered-trademark"
+    assert found["近9成"][:4] == ("share", "case", Decimal(90), "approximate")
+    assert found["1.4倍"][0] == "change-multiple"
+    assert found["二十余件"][3] == "more-than"
+    assert found["二十余件"][4]["category"] == "civil-supervision"
+    assert "6.9万元" not in found, "money has no measure in the ontology: left for review, not proposed"
