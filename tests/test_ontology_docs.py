@@ -75,6 +75,29 @@ def test_docs_are_the_same_bytes_in_every_process(tmp_path: Path) -> None:
     assert pages[0] == pages[1]
 
 
+def test_docs_neither_read_nor_write_pickles_in_the_pylode_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyLODE caches its background ontologies as pickles beside its code, written non-atomically on first
+    use: concurrent runs on a fresh install read half a file, a read-only install fails, and unpickling runs
+    what the folder's writer chose. The page is made without touching that folder."""
+    import pickle
+
+    import pylode.utils
+
+    folder = Path(pylode.utils.RDF_FOLDER)
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pickle used while writing ontology docs")
+
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(pickle, "dump", refuse)
+    page = write_ontology_docs(ONTOLOGY, tmp_path / "ontology.html").read_text(encoding="utf-8")
+    assert "Defined in The RDF Schema vocabulary (RDFS)" in page  # background terms were found and titled
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+
 # ------------------------------------------------------------------------------------- a hostile ontology
 
 HOSTILE_CASES = ("docs-ontology-script-payloads", "docs-ontology-javascript-iris")

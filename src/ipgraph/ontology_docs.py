@@ -22,6 +22,7 @@ style sheet and ``data:`` images (:mod:`ipgraph.page_safety`). The page loads no
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import importlib.metadata
@@ -38,7 +39,7 @@ from typing import Any
 
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DC, DCTERMS
 from rdflib.term import Node
 
 from ipgraph.namespace import ID_BASE, IPG, ONTOLOGY_IRI
@@ -192,6 +193,57 @@ def _escaped_literals() -> Iterator[None]:
         yield
     finally:
         utils.markdown = original
+
+
+@functools.cache
+def _background_graph() -> Graph:
+    """pyLODE's background ontologies (titles of OWL, RDFS, SKOS, PROV ... terms), parsed from the Turtle files
+    its wheel ships, with its title and description inference (the same four title and four description
+    properties it copies to ``dcterms:title`` / ``dcterms:description``)."""
+    utils: Any = importlib.import_module("pylode.utils")
+    graph = Graph(bind_namespaces="core")
+    for path in sorted(Path(utils.RDF_FOLDER).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    sdo = URIRef("https://schema.org/")
+    titles = (DC.title, RDFS.label, SKOS.prefLabel, URIRef(f"{sdo}name"))
+    descriptions = (DC.description, RDFS.comment, SKOS.definition, URIRef(f"{sdo}description"))
+    for target, sources in ((DCTERMS.title, titles), (DCTERMS.description, descriptions)):
+        for source in sources:
+            for s, o in list(graph.subject_objects(source)):
+                graph.add((s, target, o))
+    return graph
+
+
+@functools.cache
+def _background_titles() -> dict[str, str]:
+    """The background ontologies' titles by ontology IRI, sorted by title (as pyLODE makes them)."""
+    graph = _background_graph()
+    titles = {str(s): str(o) for s in graph.subjects(RDF.type, OWL.Ontology) for o in graph.objects(s, DCTERMS.title)}
+    return dict(sorted(titles.items(), key=lambda item: item[1]))
+
+
+@contextmanager
+def _background_in_memory() -> Iterator[None]:
+    """Keep pyLODE from reading and writing pickles in its own install folder.
+
+    pyLODE 3.4.1 caches its background ontologies as ``refs.pickle`` / ``refs_titles.pickle`` beside its
+    code: written on first use, not atomically, and read back with :func:`pickle.load`. Two ``ipgraph docs``
+    running at once on a fresh install read a half-written pickle (``EOFError``), a read-only install fails
+    with ``PermissionError``, and whoever can write that folder decides what the unpickling runs. Its two
+    loaders are replaced while the page is made by ones that parse its Turtle files in memory (0.6 s once
+    per process, against 0.2 s for the pickle, measured on the seed ontology).
+    """
+    modules: list[Any] = [importlib.import_module("pylode.utils"), importlib.import_module("pylode.profiles.ontpub")]
+    saved = [(m, m.load_background_onts, m.load_background_onts_titles) for m in modules]
+    for module in modules:
+        module.load_background_onts = lambda: _background_graph()
+        module.load_background_onts_titles = lambda _graph=None: dict(_background_titles())
+    try:
+        yield
+    finally:
+        for module, graph_loader, titles_loader in saved:
+            module.load_background_onts = graph_loader
+            module.load_background_onts_titles = titles_loader
 
 
 def _headless(ontpub_class: Any) -> Any:
@@ -392,7 +444,7 @@ def write_ontology_docs(ontology_path: Path, out_html: Path) -> Path:
         raise InputError("nothing to document: no IRI is typed owl:Ontology", ontology_path)
     with _quiet_root_logging():
         ontpub_class = _headless(_ontpub_class())
-        with _sorted_class_sets(), _escaped_literals():
+        with _sorted_class_sets(), _escaped_literals(), _background_in_memory():
             ontpub = ontpub_class(ontology=_documentation_graph(ontology), sort_subjects=False)
             for s in ontology.subjects(RDF.type, None):
                 if isinstance(s, URIRef) and (

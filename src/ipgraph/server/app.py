@@ -26,7 +26,7 @@ from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
 from ipgraph.server import meta, pages
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
-from ipgraph.server.workers import PoolBusy, WorkerConfig, WorkerPool
+from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool
 from ipgraph.sparqlcheck import QueryRefused
 
 _CSP = (
@@ -231,6 +231,9 @@ class App:
                     status, a, b = await self.federation.arun(job, limit, limit * 2)
                 if status == "fed":  # cannot happen: a worker asks for federation only when endpoints are allowed
                     status, a, b = ("err", 403, "SERVICE is refused: this endpoint makes no outbound request")
+            except PoolDown as exc:
+                message = f"no query worker is running: a replacement could not start ({exc}); try again later"
+                resp = _text(503, message, {"Retry-After": "5"})
             except PoolBusy:
                 resp = _text(503, "the server is busy: every query worker is taken; try again", {"Retry-After": "1"})
             else:
@@ -298,7 +301,8 @@ class App:
             if path == "/health":
                 alive = self.pool.alive()
                 if alive == 0:
-                    return _text(503, f"not ok: no query worker is running (0 of {self.pool.size}; restarting)")
+                    why = f"; the last could not start: {self.pool.failing}" if self.pool.failing else ""
+                    return _text(503, f"not ok: no query worker is running (0 of {self.pool.size}; restarting{why})")
                 return _text(200, f"ok: {alive} of {self.pool.size} query workers")
             raise HttpError(404, f"nothing at {path}")
         except HttpError as exc:

@@ -194,6 +194,11 @@ class PoolBusy(Exception):
     """No worker became free in time."""
 
 
+class PoolDown(PoolBusy):
+    """No worker is running and the replacements cannot start (the reason is the message): a request is
+    answered at once instead of waiting for a worker that may not come."""
+
+
 class WorkerPool:
     """A fixed number of worker processes.
 
@@ -215,6 +220,7 @@ class WorkerPool:
         self.restarts = 0
         self.starting = 0
         self.closed = False
+        self.failing: str | None = None  # why the last replacement could not start; None once one has
 
     # ---- life cycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -298,6 +304,8 @@ class WorkerPool:
                     fresh.wait_ready(self.start_timeout)
                 except RuntimeError as exc:
                     print(f"ipgraph serve: cannot start a query worker ({exc}); retry in {delay:g} s", file=sys.stderr)
+                    self.failing = str(exc)
+                    self._wake_waiters()
                     time.sleep(delay)
                     delay = min(delay * 2, 30.0)
                     continue
@@ -314,7 +322,29 @@ class WorkerPool:
             with self._lock:
                 self.starting -= 1
 
+    def _wake_waiters(self) -> None:
+        """Let every queued request look at the pool again (from any thread)."""
+        if self._loop is None or self._loop.is_closed():
+            return
+
+        def wake() -> None:
+            while self._waiters:
+                fut = self._waiters.popleft()
+                if not fut.done():
+                    fut.set_result(None)
+
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(wake)
+
+    def _down(self) -> str | None:
+        """Why no request can be served now: no worker runs and the last replacement failed to start."""
+        with self._lock:
+            if self.failing is None or any(not w.dead() for w in self._all):
+                return None
+        return self.failing
+
     def _adopt(self, w: _Worker) -> None:
+        self.failing = None
         if self.closed:
             w.kill()
             return
@@ -369,6 +399,9 @@ class WorkerPool:
                     continue
                 w.busy = True
                 return w
+            reason = self._down()
+            if reason is not None:
+                raise PoolDown(reason)
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise PoolBusy
