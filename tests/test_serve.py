@@ -864,3 +864,37 @@ def test_allow_service_is_exact_and_keeps_isolation(built: Path, tmp_path: Path,
         assert status == 200, body  # the allowed endpoint is called (it hangs up: SILENT gives no rows)
         time.sleep(0.5)
         assert listener.connections >= 1
+
+
+@pytest.mark.slow
+def test_a_client_that_never_reads_is_disconnected(built: Path, tmp_path: Path) -> None:
+    """An answer larger than the socket buffers, asked for by a client that never reads: after --client-timeout
+    the server drops the connection (and the answer it was holding); the client finds the answer cut short."""
+    query = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 300000"
+    body = urllib.parse.urlencode({"query": query}).encode()
+    with ipgraph_serve(built, tmp_path, "--client-timeout", "2", "--max-result-size", "200M", "--time-limit", "60") as s:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a small window
+        sock.connect(("127.0.0.1", s.port))
+        sock.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        head = sock.recv(1024)  # the answer has started
+        assert head.startswith(b"HTTP/1.1 200"), head
+        length = int(re.search(rb"content-length: (\d+)", head, re.I)[1])  # type: ignore[index]
+        time.sleep(12)  # query time on a busy machine + 2 s without reading
+        received = len(head)
+        sock.settimeout(30)
+        try:
+            while chunk := sock.recv(1 << 20):
+                received += len(chunk)
+        except (ConnectionResetError, TimeoutError):
+            pass
+        finally:
+            sock.close()
+        assert length > 10_000_000 and received < length, (received, length)
+        status, _, _ = s.get("/health")  # the server goes on
+        assert status == 200

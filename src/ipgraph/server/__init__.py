@@ -101,6 +101,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         cache_bytes=args.cache_size,
         memory_bytes=args.memory_limit,
         max_connections=args.max_connections,
+        idle_timeout=args.client_timeout,
+        write_timeout=args.client_timeout,
         allowed_services=list(args.allow_service),
         allowed_graphs=list(args.allow_graph),
         isolate_network=True,
@@ -193,6 +195,13 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     )
     p.add_argument(
         "--max-connections", type=_count, default=256, help="open connections accepted at once (default: %(default)s)"
+    )
+    p.add_argument(
+        "--client-timeout",
+        type=_seconds,
+        default=30.0,
+        help="seconds a client may take to send its request or to read the answer; then it is disconnected "
+        "(default: %(default)s)",
     )
     p.add_argument(
         "--allow-service",
