@@ -872,7 +872,8 @@ def test_a_client_that_never_reads_is_disconnected(built: Path, tmp_path: Path) 
     the server drops the connection (and the answer it was holding); the client finds the answer cut short."""
     query = "SELECT ?a ?b WHERE { ?a ?p ?o . ?b ?q ?r } LIMIT 300000"
     body = urllib.parse.urlencode({"query": query}).encode()
-    with ipgraph_serve(built, tmp_path, "--client-timeout", "2", "--max-result-size", "200M", "--time-limit", "60") as s:
+    limits = ("--client-timeout", "2", "--max-result-size", "200M", "--time-limit", "60")
+    with ipgraph_serve(built, tmp_path, *limits) as s:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connect: a small window
         sock.connect(("127.0.0.1", s.port))
