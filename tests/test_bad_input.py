@@ -22,13 +22,14 @@ NO_CHECKS = ["--no-validate", "--no-bundled"]  # build only the test's data, wit
 
 
 def make_data(tmp_path: Path, example: Path | None = None) -> Path:
-    """A data directory with the real report.yaml and source text, plus one example fact file."""
+    """A data directory with the real report.yaml, source text and shared data, plus one example fact file."""
     folder = tmp_path / "data" / "reports" / "example"
     folder.mkdir(parents=True)
     text = REPORT.read_text(encoding="utf-8").replace("../../sources/shanghai-ip-white-paper-2023.en.txt", str(SOURCE))
     (folder / "report.yaml").write_text(text, encoding="utf-8")
     if example is not None:
         shutil.copy(example, folder / example.name)
+    shutil.copytree(DATA / "shared", tmp_path / "data" / "shared")  # the places and institutions report.yaml names
     return tmp_path / "data"
 
 

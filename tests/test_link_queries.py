@@ -203,7 +203,10 @@ def test_federated_query_hops_to_wikidata(built: Path, fake_wikidata: str) -> No
     assert "wd:Q8686" in sent or "Q8686" in sent, "the Wikidata items are sent inside SERVICE"
 
 
-def test_federated_query_lists_exactly_the_verified_items() -> None:
-    from ipgraph.linking.wikidata import VERIFIED, federated_query
+def test_federated_query_lists_exactly_the_reviewed_items(built: Path) -> None:
+    from ipgraph.linking.wikidata import federated_query, verified_links
+    from ipgraph.store import open_store
 
-    assert FEDERATED.read_text(encoding="utf-8") == federated_query([v.item for v in VERIFIED])
+    reviewed = verified_links(open_store(built), [ROOT / "data"])
+    assert len(reviewed) == 9
+    assert FEDERATED.read_text(encoding="utf-8") == federated_query([v.item for v in reviewed])

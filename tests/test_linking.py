@@ -34,7 +34,7 @@ from ipgraph.linking.terms import (
     links_graph,
     vocabulary_path,
 )
-from ipgraph.linking.wikidata import VERIFIED, check_wikidata, wikidata_mappings
+from ipgraph.linking.wikidata import check_wikidata, verified_links
 from ipgraph.store import SelectResult, run_query
 
 from .conftest import DATA, ONTOLOGY, QUERIES, ROOT
@@ -434,23 +434,30 @@ def test_rdf_linker_on_the_build_and_accepting_its_proposals(
 
 
 # -------------------------------------------------------------------------------------------------- Wikidata
-def test_wikidata_links_file_is_the_verified_list(tmp_path: Path) -> None:
-    from ipgraph.linking.cli import _cmd_wikidata  # noqa: F401  (the verb exists)
-
-    rows = read_sssom(DATA / "links" / "wikidata.sssom.tsv")
-    assert {(r["subject_id"], r["predicate_id"], r["object_id"]) for _, r in rows} == {
-        (m.subject_id, m.predicate_id, m.object_id) for m in wikidata_mappings()
-    }
-    assert {v.qid for v in VERIFIED} == {
-        "Q131257", "Q167270", "Q1297822", "Q253623", "Q8686", "Q148", "Q16963", "Q16967", "Q40956",
-    }  # fmt: skip
-
-
-def test_wikidata_check_rejects_unverified_identifiers(built: Path) -> None:
+def _store(built: Path) -> ox.Store:
     store = ox.Store()
     store.bulk_load(path=str(built / "ipgraph.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def test_the_reviewed_wikidata_items_are_data(built: Path) -> None:
+    """The list comes from the ontology and data/links/wikidata.sssom.tsv, each row with reviewer and date."""
+    reviewed = verified_links(_store(built), [DATA])
+    assert {v.qid for v in reviewed} == {
+        "Q131257", "Q167270", "Q1297822", "Q253623", "Q8686", "Q148", "Q16963", "Q16967", "Q40956",
+    }  # fmt: skip
+    places = [v for v in reviewed if v.stated_in != "ontology"]
+    assert len(places) == 5
+    assert all(v.reviewer and v.date and v.stated_in.startswith(str(DATA / "links")) for v in places)
+    shanghai = next(v for v in places if v.qid == "Q8686")
+    assert shanghai.term_iri.endswith("/place/shanghai") and shanghai.relation.endswith("#sameAs")
+
+
+def test_wikidata_check_rejects_unreviewed_identifiers(built: Path) -> None:
+    store = _store(built)
+    reviewed = verified_links(store, [DATA])
     extra = [(str(s), str(p), str(o)) for s, p, o in load_links(DATA) if "wikidata" in str(o)]
-    report = check_wikidata(store, extra)
+    report = check_wikidata(store, reviewed, extra)
     assert report.ok, report.text()
     present = {(t.rsplit("/", 1)[1], i.rsplit("/", 1)[1]) for t, _, i in report.present}
     assert ("trademark", "Q167270") in present and ("shanghai", "Q8686") in present
@@ -462,13 +469,48 @@ def test_wikidata_check_rejects_unverified_identifiers(built: Path) -> None:
             ox.NamedNode("https://w3id.org/ipgraph/graph/links"),
         )
     )
-    bad = check_wikidata(store, extra)
+    bad = check_wikidata(store, reviewed, extra)
     assert not bad.ok and bad.unverified[0][2].endswith("Q999999999")
+
+
+_SHENZHEN_ROW = (
+    "# curie_map:\n#   wd: http://www.wikidata.org/entity/\n"
+    "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\treviewer_label\tmapping_date\n"
+    "place:china\tChina\tskos:closeMatch\twd:Q15174\tShenzhen\t{reviewer}\t{date}\n"
+)
+
+
+def test_a_new_wikidata_item_is_a_reviewed_row_in_the_users_data_not_code(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = tmp_path / "mine"
+    (mine / "links").mkdir(parents=True)
+    links = mine / "links" / "shenzhen.sssom.tsv"
+    links.write_text(_SHENZHEN_ROW.format(reviewer="A. Reviewer", date="2026-12-01"), encoding="utf-8")
+    store = _store(built)
+    store.add(
+        ox.Quad(
+            ox.NamedNode("https://w3id.org/ipgraph/id/place/china"),
+            ox.NamedNode(str(SKOS.closeMatch)),
+            ox.NamedNode("http://www.wikidata.org/entity/Q15174"),
+            ox.NamedNode("https://w3id.org/ipgraph/graph/links"),
+        )
+    )
+    assert not check_wikidata(store, verified_links(store, [DATA])).ok  # not reviewed anywhere
+    assert check_wikidata(store, verified_links(store, [DATA, mine])).ok  # reviewed in the user's folder
+    assert main(["link", "wikidata", "--build", str(built), "--data", str(mine)]) == 0
+    assert "wd:Q15174  reviewed" in capsys.readouterr().out
+    # a row without a reviewer, or without a date, is refused with its file and line
+    for reviewer, date, problem in (("", "2026-12-01", "needs a reviewer"), ("A. Reviewer", "", "mapping_date")):
+        links.write_text(_SHENZHEN_ROW.format(reviewer=reviewer, date=date), encoding="utf-8")
+        with pytest.raises(InputError, match=problem) as info:
+            load_links(mine)
+        assert info.value.line == 4
 
 
 def test_cli_wikidata(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["link", "wikidata", "--build", str(built)]) == 0
-    assert "NOT VERIFIED" not in capsys.readouterr().out
+    assert "NOT REVIEWED" not in capsys.readouterr().out
     assert main(["link", "wikidata", "--build", str(built), "--query"]) == 0
     assert "SERVICE <https://query.wikidata.org/sparql>" in capsys.readouterr().out
 

@@ -14,14 +14,15 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 
 from ipgraph.errors import InputError
-from ipgraph.facts import find_report_folders
+from ipgraph.facts import find_report_folders, load_shared
 from ipgraph.graph import BuildResult, build_dataset
 
 
 def assemble(data_dirs: Sequence[Path] | Path, ontology_path: Path) -> BuildResult:
     """Read and check every report of every data directory; return the dataset (nothing is written).
 
-    Entities may be referenced across data directories; the links (``links/*.sssom.tsv``) of each are loaded.
+    Entities may be referenced across data directories; the shared entities (``shared/*.yaml``) and the links
+    (``links/*.sssom.tsv``) of each are loaded.
     A report id (folder name) may occur in one data directory only.
     """
     dirs = [data_dirs] if isinstance(data_dirs, Path) else list(data_dirs)
@@ -40,7 +41,8 @@ def assemble(data_dirs: Sequence[Path] | Path, ontology_path: Path) -> BuildResu
                 raise InputError(f"report {folder.name!r} is also in {seen[folder.name]}", folder)
             seen[folder.name] = folder
         folders.extend(found)
-    result = build_dataset(ontology_path, folders)
+    shared = [sd for sd in (load_shared(d) for d in dirs) if sd is not None]
+    result = build_dataset(ontology_path, folders, shared)
     from ipgraph.graph import GRAPH_LINKS
     from ipgraph.linking.sssom import load_links
 

@@ -6,7 +6,9 @@ anything else reads it. This module then only turns the checked files into fact 
 against the source and the ontology is the job of :mod:`ipgraph.graph`.
 
 A report folder is read whole or not at all: a folder that cannot be listed, a file that cannot be read, a fact
-file named ``*.yml`` or a sub-folder is an error, never an empty result.
+file named ``*.yml`` or a sub-folder is an error, never an empty result. The same holds for a data directory's
+``shared/`` folder: the places, institutions and laws several reports use, each with the source it comes from
+(:func:`load_shared`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ipgraph.errors import InputError
 from ipgraph.safe_read import is_folder, list_folder
 
 REPORT_FILE = "report.yaml"
+SHARED_FOLDER = "shared"
 EXCLUSIONS_FILE = "coverage-exclusions.yaml"
 FACT_SUFFIX = ".yaml"
 
@@ -28,7 +31,9 @@ FACT_SUFFIX = ".yaml"
 def load_yaml(path: Path, kind: str | None = None) -> Any:
     """Parse one YAML data file safely and, given its ``kind`` (``facts``, ``report``, ``exclusions``), check it
     against its schema; every problem is a one-line :class:`InputError` with the file, line and column."""
-    what = {"report": REPORT_FILE, "exclusions": EXCLUSIONS_FILE}.get(kind or "", "a fact file")
+    what = {"report": REPORT_FILE, "exclusions": EXCLUSIONS_FILE, "shared": "a shared data file"}.get(
+        kind or "", "a fact file"
+    )
     doc = yamlread.load_file(path, what)
     if kind is not None:
         if doc is None:  # a truncated file must not pass for a file without facts
@@ -71,6 +76,26 @@ class EntityDef:
     definition: str | None
     props: list[tuple[str, Any, Where]]
     where: Where
+    source: str | None = None  # a shared entity: the id of the shared source it comes from
+
+
+@dataclass
+class SharedSource:
+    """Where shared entities come from when no report is quoted for them: a law, a gazetteer, ipgraph's curation."""
+
+    id: str
+    title: str
+    note: str | None
+    where: Where
+
+
+@dataclass
+class SharedData:
+    """The ``shared/`` folder of a data directory: entities several reports use, and their sources."""
+
+    folder: Path
+    sources: dict[str, SharedSource]
+    entities: list[EntityDef]
 
 
 @dataclass
@@ -161,17 +186,7 @@ def _parse_block(path: Path, node: dict[str, Any]) -> FactBlock:
     quote_where = _at(path, node, "quote", bw)
     block = FactBlock([Quote(q, occurrence, quote_where) for q in _as_list(raw_quotes)], where=bw)
     for raw in node.get("entities") or []:
-        ew = _where(path, raw, bw)
-        props: list[tuple[str, Any, Where]] = []
-        raw_props = raw.get("props") or {}
-        for key, value in raw_props.items():
-            pw = _at(path, raw_props, key, ew)
-            values = value if isinstance(value, list) else [value]
-            for i, v in enumerate(values):
-                props.append((str(key), v, _at(path, value, i, pw) if isinstance(value, list) else pw))
-        alt = {lang: _as_list(v) for lang, v in (raw.get("alt") or {}).items()}
-        types = _as_list(raw["type"])
-        block.entities.append(EntityDef(raw["id"], types, dict(raw["label"]), alt, raw.get("definition"), props, ew))
+        block.entities.append(_parse_entity(path, raw, bw))
     for key in ("observations", "trends"):
         for raw in node.get(key) or []:
             block.observations.append(ObservationDef(raw["id"], dict(raw), _where(path, raw, bw)))
@@ -185,6 +200,75 @@ def _parse_block(path: Path, node: dict[str, Any]) -> FactBlock:
     for i, raw in enumerate(mentions):
         block.mentions.append((raw, _at(path, mentions, i, bw)))
     return block
+
+
+def _parse_entity(path: Path, raw: dict[str, Any], default: Where) -> EntityDef:
+    """An entity of a fact block or of a shared file (which passed its schema)."""
+    ew = _where(path, raw, default)
+    props: list[tuple[str, Any, Where]] = []
+    raw_props = raw.get("props") or {}
+    for key, value in raw_props.items():
+        pw = _at(path, raw_props, key, ew)
+        values = value if isinstance(value, list) else [value]
+        for i, v in enumerate(values):
+            props.append((str(key), v, _at(path, value, i, pw) if isinstance(value, list) else pw))
+    alt = {lang: _as_list(v) for lang, v in (raw.get("alt") or {}).items()}
+    types = _as_list(raw["type"])
+    labels = dict(raw["label"])
+    return EntityDef(raw["id"], types, labels, alt, raw.get("definition"), props, ew, raw.get("source"))
+
+
+def _data_files(folder: Path, what: str) -> list[Path]:
+    """The ``*.yaml`` files of a folder, sorted; ``*.yml`` and sub-folders are errors, dot-files are left alone."""
+    files: list[Path] = []
+    for name in list_folder(folder):
+        path = folder / name
+        if name.startswith("."):
+            continue
+        if name.lower().endswith((".yml", ".yaml")) and not name.endswith(FACT_SUFFIX):
+            stem = name.rsplit(".", 1)[0]
+            raise InputError(f"{what} end in {FACT_SUFFIX}: rename it {stem}{FACT_SUFFIX}", path)
+        if is_folder(path):
+            raise InputError(f"a {what.split()[0]} folder holds no sub-folders: move its files up", path)
+        if name.endswith(FACT_SUFFIX):
+            files.append(path)
+    return files
+
+
+def load_shared(data_dir: Path) -> SharedData | None:
+    """The ``shared/`` folder of a data directory (None when there is none): every ``*.yaml`` in it.
+
+    A shared file lists ``sources`` (``id``, ``title``: a law, a gazetteer, "ipgraph curation") and ``entities``,
+    each defined as in a fact file plus ``source`` (the id of one of the folder's sources; default: the file's
+    first source). A source id is defined once in the folder; an entity's source must be defined.
+    """
+    folder = data_dir / SHARED_FOLDER
+    if not is_folder(folder):
+        return None
+    sources: dict[str, SharedSource] = {}
+    pending: list[tuple[EntityDef, str | None]] = []
+    for path in _data_files(folder, "shared data files"):
+        doc = load_yaml(path, "shared")
+        first: str | None = None
+        for raw in doc.get("sources") or []:
+            where = _where(path, raw, Where(path, 1))
+            if raw["id"] in sources:
+                was = sources[raw["id"]].where
+                raise where.error(f"shared source {raw['id']!r} is already defined at {was.path}:{was.line}")
+            sources[raw["id"]] = SharedSource(raw["id"], raw["title"], raw.get("note"), where)
+            first = first or raw["id"]
+        for raw in doc.get("entities") or []:
+            pending.append((_parse_entity(path, raw, Where(path, 1)), first))
+    entities: list[EntityDef] = []
+    for ent, default in pending:
+        ent.source = ent.source or default
+        if ent.source is None:
+            raise ent.where.error(f"shared entity {ent.id} needs a 'source' (or the file a list of 'sources')")
+        if ent.source not in sources:
+            known = ", ".join(sorted(sources)) or "none"
+            raise ent.where.error(f"shared source {ent.source!r} of {ent.id} is not defined (defined: {known})")
+        entities.append(ent)
+    return SharedData(folder, sources, entities)
 
 
 def report_files(folder: Path) -> list[Path]:

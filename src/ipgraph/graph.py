@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +25,7 @@ from ipgraph.facts import (
     ObservationDef,
     Quote,
     ReportDef,
+    SharedData,
     Where,
     load_report,
     to_decimal,
@@ -129,9 +130,10 @@ class BuildResult:
 
 
 class _Builder:
-    def __init__(self, ontology: Graph, reports: list[ReportDef]) -> None:
+    def __init__(self, ontology: Graph, reports: list[ReportDef], shared: list[SharedData] | None = None) -> None:
         self.ontology = ontology
         self.reports = reports
+        self.shared = shared or []
         self.ds = Dataset()
         for prefix, ns in PREFIXES.items():
             self.ds.bind(prefix, ns, override=True)
@@ -148,7 +150,7 @@ class _Builder:
         self.result = BuildResult(self.ds)
 
     # ------------------------------------------------------------------ CURIEs
-    def curie(self, text: Any, where: Where, report: ReportDef, default_prefix: str = "") -> URIRef:
+    def curie(self, text: Any, where: Where, report: ReportDef | None, default_prefix: str = "") -> URIRef:
         if not isinstance(text, str) or not text:
             raise where.error(f"expected a CURIE, got {text!r}")
         if ":" not in text:
@@ -161,6 +163,8 @@ class _Builder:
                 f"{text!r} is not a valid CURIE: after the prefix, only letters, digits and . _ - (not at the ends)"
             )
         if prefix == "section":
+            if report is None:
+                raise where.error(f"{text!r}: a section belongs to a report; shared data cannot name one")
             source = self.result.sources[report.id]
             try:
                 source.section(local)
@@ -177,14 +181,14 @@ class _Builder:
         if not str(iri).startswith(ID_BASE):
             return
         prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
-        if prefix in ("section", "quote", "obs", "dataset", "statement", "source", "check"):
+        if prefix in ("section", "quote", "obs", "dataset", "statement", "source", "reference", "check"):
             return
         if iri in self.onto_subjects or iri in self.entities:
             return
         hint = " (code lists are in ontology/ipgraph.ttl)" if prefix in ONTOLOGY_PREFIXES else ""
         raise where.error(f"{shown} is used but never defined{hint}")
 
-    def prop(self, name: str, where: Where, report: ReportDef) -> tuple[URIRef, bool | None]:
+    def prop(self, name: str, where: Where, report: ReportDef | None) -> tuple[URIRef, bool | None]:
         """A property and whether its value is a resource (None: either)."""
         if ":" not in name:
             iri = URIRef(PREFIXES["ipg"] + name)
@@ -273,21 +277,37 @@ class _Builder:
 
     # ------------------------------------------------------------------ entities and statements
     def collect_entities(self) -> None:
-        for report in self.reports:
-            for block in report.blocks:
-                for ent in block.entities:
-                    iri = self.curie(ent.id, ent.where, report)
-                    if not str(iri).startswith(ID_BASE):
-                        raise ent.where.error(f"entity ids must use an ipgraph identifier prefix, not {ent.id!r}")
-                    prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
-                    if prefix not in ID_PREFIXES:
-                        raise ent.where.error(f"unknown identifier prefix in {ent.id!r}")
-                    if iri in self.onto_subjects:
-                        raise ent.where.error(f"{ent.id} is defined by the ontology; do not define it again")
-                    if iri in self.entities:
-                        first = self.entities[iri].where
-                        raise ent.where.error(f"{ent.id} is already defined at {first.path}:{first.line}")
-                    self.entities[iri] = ent
+        """Every entity the shared folders and the reports define, each defined once (shared ones first)."""
+        defined: list[tuple[EntityDef, ReportDef | None]] = [(e, None) for sd in self.shared for e in sd.entities]
+        defined += [(e, r) for r in self.reports for block in r.blocks for e in block.entities]
+        for ent, report in defined:
+            iri = self.curie(ent.id, ent.where, report)
+            if not str(iri).startswith(ID_BASE):
+                raise ent.where.error(f"entity ids must use an ipgraph identifier prefix, not {ent.id!r}")
+            prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
+            if prefix not in ID_PREFIXES:
+                raise ent.where.error(f"unknown identifier prefix in {ent.id!r}")
+            if iri in self.onto_subjects:
+                raise ent.where.error(f"{ent.id} is defined by the ontology; do not define it again")
+            if iri in self.entities:
+                first = self.entities[iri]
+                shared = " (shared data: mention it instead of defining it)" if first.source is not None else ""
+                raise ent.where.error(f"{ent.id} is already defined at {first.where.path}:{first.where.line}{shared}")
+            self.entities[iri] = ent
+
+    def add_shared(self) -> None:
+        """The shared folders' reference sources, and their entities resting on them (not on a report's quote)."""
+        for sd in self.shared:
+            for src in sd.sources.values():
+                iri = id_iri("reference", src.id)
+                self.prov.add((iri, RDF.type, IPG.ReferenceSource))
+                self.prov.add((iri, RDF.type, PROV.Entity))
+                self.prov.add((iri, RDFS.label, Literal(src.title, lang="en")))
+                self.prov.add((iri, DCTERMS.title, Literal(src.title, lang="en")))
+                if src.note:
+                    self.prov.add((iri, SKOS.note, Literal(src.note, lang="en")))
+            for ent in sd.entities:
+                self.add_entity(ent, None, [id_iri("reference", str(ent.source))], [])
 
     def literal(self, value: Any, prop: URIRef, where: Where) -> Literal:
         if isinstance(value, dict):
@@ -319,7 +339,7 @@ class _Builder:
         pname: str,
         raw: Any,
         where: Where,
-        report: ReportDef,
+        report: ReportDef | None,
         quotes: list[URIRef],
         quote_texts: list[str],
     ) -> None:
@@ -334,6 +354,8 @@ class _Builder:
         else:
             o = self.literal(raw, p, where)
             if isinstance(raw, int | float) and not any(value_occurs(Decimal(str(raw)), q) for q in quote_texts):
+                if report is None:
+                    raise where.error(f"the number {raw} of {pname}: a number needs a report's quote, not shared data")
                 raise where.error(f"the number {raw} of {pname} is not written in the block's quote")
         self.check_defined(s, where, str(s))
         stated = next((x for x in self.ontology.objects(s, p) if x == o or _same_value(x, o)), None)
@@ -343,7 +365,9 @@ class _Builder:
             self.facts.add((s, p, o))
         self.statement_quotes.setdefault((s, p, o), set()).update(quotes)
 
-    def add_entity(self, ent: EntityDef, report: ReportDef, quotes: list[URIRef], quote_texts: list[str]) -> None:
+    def add_entity(
+        self, ent: EntityDef, report: ReportDef | None, quotes: list[URIRef], quote_texts: list[str]
+    ) -> None:
         iri = self.curie(ent.id, ent.where, report)
         if not ent.types:
             raise ent.where.error(f"entity {ent.id} needs a 'type'")
@@ -486,6 +510,7 @@ class _Builder:
             self.result.reports[report.id] = report
             self.result.sources[report.id] = SourceText.from_file(report.source_path)
         self.collect_entities()
+        self.add_shared()
         for report in self.reports:
             self.add_report_structure(report)
             self.add_datasets(report)
@@ -564,8 +589,10 @@ def load_ontology(path: Path) -> Graph:
     return g
 
 
-def build_dataset(ontology_path: Path, report_folders: Iterable[Path]) -> BuildResult:
-    """Read the ontology and every report folder, and return the checked dataset."""
+def build_dataset(
+    ontology_path: Path, report_folders: Iterable[Path], shared: Sequence[SharedData] = ()
+) -> BuildResult:
+    """Read the ontology and every report folder, and return the checked dataset (with the shared entities)."""
     ontology = load_ontology(ontology_path)
     reports = [load_report(folder) for folder in report_folders]
     seen: dict[str, Path] = {}
@@ -573,4 +600,4 @@ def build_dataset(ontology_path: Path, report_folders: Iterable[Path]) -> BuildR
         if r.id in seen:
             raise InputError(f"report id {r.id!r} is also used by {seen[r.id]}", r.folder / "report.yaml", 1)
         seen[r.id] = r.folder
-    return _Builder(ontology, reports).build()
+    return _Builder(ontology, reports, list(shared)).build()

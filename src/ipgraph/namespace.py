@@ -88,6 +88,7 @@ class IPG(DefinedNamespace):
     Programme: URIRef
     Province: URIRef
     PublicInterestCase: URIRef
+    ReferenceSource: URIRef
     Region: URIRef
     Report: URIRef
     ReportSection: URIRef

@@ -49,6 +49,7 @@ ID_PREFIXES: tuple[str, ...] = (
     "report",
     "section",
     "source",
+    "reference",
     "quote",
     "obs",
     "dataset",

@@ -34,6 +34,7 @@ from ipgraph.errors import InputError
 SCHEMA_FILES = {
     "facts": "ipgraph-facts.schema.json",
     "report": "ipgraph-report.schema.json",
+    "shared": "ipgraph-shared.schema.json",
 }
 #: Kinds of data file checked against a part (``$defs``) of a schema file: kind -> (schema kind, definition).
 SCHEMA_PARTS = {"exclusions": ("facts", "exclusions")}
@@ -49,7 +50,7 @@ _TYPE_WORDS = {
 
 
 def schema_text(kind: str) -> str:
-    """The text of the schema of ``kind`` (``facts`` or ``report``), as published."""
+    """The text of the schema of ``kind`` (``facts``, ``report`` or ``shared``), as published."""
     return resources.files("ipgraph").joinpath("schemas", SCHEMA_FILES[kind]).read_text(encoding="utf-8")
 
 

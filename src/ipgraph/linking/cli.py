@@ -199,19 +199,25 @@ def _cmd_rdf(args: argparse.Namespace) -> int:
 
 # -------------------------------------------------------------------------------------------------- wikidata
 def _cmd_wikidata(args: argparse.Namespace) -> int:
+    from ipgraph import resources
     from ipgraph.linking.sssom import load_links
-    from ipgraph.linking.wikidata import check_wikidata, federated_query
+    from ipgraph.linking.terms import WD
+    from ipgraph.linking.wikidata import check_wikidata, federated_query, verified_links
     from ipgraph.store import open_store
 
     store = open_store(Path(args.build))
-    extra = [(str(s), str(p), str(o)) for s, p, o in load_links(args.data) if str(o).startswith("http://www.wiki")]
-    report = check_wikidata(store, extra)
+    dirs, _notes = resources.data_dirs(args.data or [], bundled=not args.no_bundled)
+    extra = [(str(s), str(p), str(o)) for d in dirs for s, p, o in load_links(d) if str(o).startswith(WD)]
+    report = check_wikidata(store, verified_links(store, dirs), extra)
     if args.query:
         sys.stdout.write(federated_query([item for _, _, item in report.present]))
         return EXIT_OK
     print(report.text())
     if not report.ok:
-        print("unverified Wikidata identifiers: use only the verified ones (ipgraph.linking.wikidata.VERIFIED)")
+        print(
+            "Wikidata identifiers nobody reviewed: add a reviewed row (reviewer_label, mapping_date) to a "
+            "links/*.sssom.tsv of your data, or remove them"
+        )
     return EXIT_OK if report.ok else EXIT_NOT_CONFORMING
 
 
@@ -323,16 +329,21 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
 
     q = verbs.add_parser(
         "wikidata",
-        help="check the graph's Wikidata links against the verified identifiers; print a federated query",
-        description="Lists the Wikidata links of the build and of data/links; exits 1 on an identifier that "
-        "is not verified. --query prints a federated query (SERVICE to Wikidata) for an engine with "
-        "federation enabled.",
+        help="check the graph's Wikidata links against the reviewed identifiers; print a federated query",
+        description="Lists the Wikidata links of the build and of the data's links files; exits 1 on an "
+        "identifier that no reviewed row (links/*.sssom.tsv, with reviewer and date) or the ontology states. "
+        "--query prints a federated query (SERVICE to Wikidata) for an engine with federation enabled.",
         epilog="examples: ipgraph link wikidata | ipgraph link wikidata --query > wikidata.rq",
     )
     common(q)
     q.add_argument("--build", default=str(root / "build"), help="built graph (default: %(default)s)")
     q.add_argument(
-        "--data", type=Path, default=Path(resources.data_dir()), help="data folder with links/ (default: %(default)s)"
+        "--data",
+        type=Path,
+        action="append",
+        help="a data folder of yours whose links/*.sssom.tsv hold reviewed Wikidata links (repeatable; "
+        "ipgraph's own data is always read unless --no-bundled)",
     )
+    q.add_argument("--no-bundled", action="store_true", help="leave out ipgraph's own data's links")
     q.add_argument("--query", action="store_true", help="print the federated query for the graph's Wikidata items")
     q.set_defaults(func=_cmd_wikidata)

@@ -11,20 +11,20 @@ reason (``mapping_justification``, ``comment``). A reviewer deletes the rows the
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> (d / "links").mkdir()
 >>> m = Mapping("https://w3id.org/ipgraph/id/place/shanghai", "Shanghai", OWL_SAME_AS,
-...             "http://www.wikidata.org/entity/Q8686", "Shanghai", "semapv:ManualMappingCuration", 1.0)
->>> write_sssom(d / "links" / "w.sssom.tsv", [m], mapping_set_id="https://example.org/w", description="test")
+...             "http://example.org/gazetteer/shanghai", "Shanghai", "semapv:ManualMappingCuration", 1.0)
+>>> write_sssom(d / "links" / "g.sssom.tsv", [m], mapping_set_id="https://example.org/g", description="test")
 >>> from ipgraph.results import compact
 >>> for s, p, o in load_links(d):
 ...     print(compact(s), compact(p), o.n3() if isinstance(o, Literal) else compact(o))
-wd:Q8686 rdfs:label "Shanghai"
-place:shanghai owl:sameAs wd:Q8686
+<http://example.org/gazetteer/shanghai> rdfs:label "Shanghai"
+place:shanghai owl:sameAs <http://example.org/gazetteer/shanghai>
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 SEMAPV = "https://w3id.org/semapv/vocab/"
+WIKIDATA = "http://www.wikidata.org/entity/"
 SSSOM_SUFFIX = ".sssom.tsv"
 OWL_SAME_AS = OWL + "sameAs"
 SKOS_EXACT = SKOS + "exactMatch"
@@ -226,24 +227,23 @@ def _is_ipgraph(iri: str) -> bool:
     return iri.startswith((ID_BASE, IPG_NS))
 
 
-def load_links(data_dir: Path) -> list[tuple[Node, Node, Node]]:
-    """The accepted links of ``data_dir/links/*.sssom.tsv`` as rdflib triples, for the build's links graph.
+def reviewed_rows(data_dir: Path) -> Iterator[tuple[Path, int, dict[str, str]]]:
+    """The accepted rows of ``data_dir/links/*.sssom.tsv`` (file, line, row), files in name order.
 
-    Each row gives ``subject predicate object``; rows with ``predicate_modifier`` ``Not`` are rejected links
-    and skipped. One side of every link must be an ipgraph term; the label of the other side
-    (``subject_label`` / ``object_label``) is added as its ``rdfs:label`` so the links graph says what was
-    linked. Files are read in name order and the triples are sorted, so the build stays reproducible. A
-    malformed row raises :class:`ipgraph.errors.InputError` with the file and line.
+    Rows with ``predicate_modifier`` ``Not`` are rejected links and skipped. Every row is checked: a link
+    predicate, an ipgraph term on one side, valid IRIs; a link to a Wikidata item names who reviewed it
+    (``reviewer_id`` or ``reviewer_label``) and when (``mapping_date``, YYYY-MM-DD), since those rows are the list
+    of Wikidata identifiers the graph may use. A malformed row raises :class:`ipgraph.errors.InputError`.
     """
+    import datetime
+
     import pyoxigraph as ox
-    from rdflib import Literal, URIRef
 
     from ipgraph.safe_read import is_folder, list_folder
 
     folder = data_dir / "links"
     if not is_folder(folder):
-        return []
-    triples: set[tuple[Node, Node, Node]] = set()
+        return
     for path in (folder / n for n in list_folder(folder) if n.endswith(SSSOM_SUFFIX) and not n.startswith(".")):
         for line, row in read_sssom(path):
             if row.get("predicate_modifier", "").strip() == "Not":
@@ -259,8 +259,33 @@ def load_links(data_dir: Path) -> list[tuple[Node, Node, Node]]:
                     ox.NamedNode(iri)
                 except ValueError as exc:
                     raise InputError(f"{iri!r} is not a valid IRI: {exc}", path, line) from None
-            triples.add((URIRef(s), URIRef(p), URIRef(o)))
-            for iri, label in ((s, row.get("subject_label", "")), (o, row.get("object_label", ""))):
-                if label.strip() and not _is_ipgraph(iri):
-                    triples.add((URIRef(iri), URIRef(RDFS_LABEL), Literal(label.strip())))
+            if s.startswith(WIKIDATA) or o.startswith(WIKIDATA):
+                if not (row.get("reviewer_id", "").strip() or row.get("reviewer_label", "").strip()):
+                    raise InputError("a link to Wikidata needs a reviewer (reviewer_id or reviewer_label)", path, line)
+                date = row.get("mapping_date", "").strip()
+                try:
+                    datetime.date.fromisoformat(date)
+                except ValueError:
+                    shown = f"{date!r}" if date else "none"
+                    problem = f"a link to Wikidata needs its mapping_date as YYYY-MM-DD, not {shown}"
+                    raise InputError(problem, path, line) from None
+            yield path, line, row
+
+
+def load_links(data_dir: Path) -> list[tuple[Node, Node, Node]]:
+    """The accepted links of ``data_dir/links/*.sssom.tsv`` as rdflib triples, for the build's links graph.
+
+    Each row (:func:`reviewed_rows`) gives ``subject predicate object``. One side of every link is an ipgraph
+    term; the label of the other side (``subject_label`` / ``object_label``) is added as its ``rdfs:label`` so the
+    links graph says what was linked. The triples are sorted, so the build stays reproducible.
+    """
+    from rdflib import Literal, URIRef
+
+    triples: set[tuple[Node, Node, Node]] = set()
+    for _path, _line, row in reviewed_rows(data_dir):
+        s, p, o = row["subject_id"], row["predicate_id"], row["object_id"]
+        triples.add((URIRef(s), URIRef(p), URIRef(o)))
+        for iri, label in ((s, row.get("subject_label", "")), (o, row.get("object_label", ""))):
+            if label.strip() and not _is_ipgraph(iri):
+                triples.add((URIRef(iri), URIRef(RDFS_LABEL), Literal(label.strip())))
     return sorted(triples)

@@ -1,101 +1,87 @@
-"""Wikidata: the verified identifiers only, the right relation for each, and a federated query to hop there.
+"""Wikidata: reviewed identifiers only, the right relation for each, and a federated query to hop there.
 
-Only the items in :data:`VERIFIED` are used; ``ipgraph link wikidata`` fails on any other Wikidata IRI in the
-graph, so an invented or mistyped Q-id cannot slip in. The relation follows what the ipgraph term is:
-
-- SKOS concepts (right types) get ``skos:exactMatch`` — the ontology already states these;
-- places are individuals, the same real-world thing as the Wikidata item, so they get ``owl:sameAs``
-  (kept in ``data/links/wikidata.sssom.tsv``; the report data states ``skos:exactMatch`` for them as well).
+Which Wikidata items may appear is data, not code: the ontology's own ``skos:exactMatch`` links (the right types,
+reviewed with the ontology) and the rows of every data directory's ``links/*.sssom.tsv`` whose object is a
+Wikidata item, each with the reviewer who checked it (``reviewer_id`` or ``reviewer_label``) and the date
+(``mapping_date``; :func:`ipgraph.linking.sssom.load_links` refuses a Wikidata row without them).
+``ipgraph link wikidata`` fails on any other Wikidata IRI in the graph, so an invented or mistyped Q-id cannot slip
+in; linking a new place (Shenzhen, ``wd:Q15174``) is one reviewed row in a links file. The relation follows what
+the ipgraph term is: SKOS concepts (right types) get ``skos:exactMatch``; places are individuals, the same
+real-world thing as the Wikidata item, so they get ``owl:sameAs``.
 
 The federated query (``queries/federated/wikidata-labels.rq``, or generated from the build by
 ``ipgraph link wikidata --query``) puts the Wikidata item IRIs in a ``VALUES`` block inside ``SERVICE``:
 engines such as Oxigraph send the ``SERVICE`` pattern as it is written, without the bindings of the rest of
 the query.
-
->>> [v.qid for v in VERIFIED if v.relation == OWL_SAME_AS]
-['Q8686', 'Q148', 'Q16963', 'Q16967', 'Q40956']
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipgraph.linking.sssom import OWL_SAME_AS, SKOS_EXACT, Mapping
+from ipgraph.linking.sssom import SKOS_EXACT, reviewed_rows
 from ipgraph.linking.terms import WD
-from ipgraph.prefixes import PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
+_ONTOLOGY_GRAPH = "https://w3id.org/ipgraph/graph/ontology"
 
 
 @dataclass(frozen=True)
 class Verified:
-    """A verified Wikidata item for an ipgraph term, the relation to use, and where it is stated."""
+    """A reviewed Wikidata item for an ipgraph term, the relation to use, and who stated it where and when."""
 
-    term: str
-    qid: str
+    term_iri: str
+    item: str
     relation: str
-    label: str
-    stated_in: str
-    term_label: str = ""
+    stated_in: str  # "ontology" or "FILE:LINE" of the links file
+    reviewer: str = ""
+    date: str = ""
 
     @property
-    def term_iri(self) -> str:
-        """The ipgraph term's IRI."""
-        prefix, _, local = self.term.partition(":")
-        return PREFIXES[prefix] + local
-
-    @property
-    def item(self) -> str:
-        """The Wikidata item's IRI."""
-        return WD + self.qid
+    def qid(self) -> str:
+        """The item's Q-id."""
+        return self.item.removeprefix(WD)
 
 
-#: The verified identifiers (the ontology issue); nothing else is linked.
-VERIFIED: tuple[Verified, ...] = (
-    Verified("right:intellectual-property", "Q131257", SKOS_EXACT, "intellectual property", "ontology"),
-    Verified("right:trademark", "Q167270", SKOS_EXACT, "trademark", "ontology"),
-    Verified("right:copyright", "Q1297822", SKOS_EXACT, "copyright", "ontology"),
-    Verified("right:patent", "Q253623", SKOS_EXACT, "patent", "ontology"),
-    Verified("place:shanghai", "Q8686", OWL_SAME_AS, "Shanghai", "data/links", "Shanghai"),
-    Verified(
-        "place:china",
-        "Q148",
-        OWL_SAME_AS,
-        "People's Republic of China",
-        "data/links",
-        "People's Republic of China",
-    ),
-    Verified("place:jiangsu", "Q16963", OWL_SAME_AS, "Jiangsu", "data/links", "Jiangsu Province"),
-    Verified("place:zhejiang", "Q16967", OWL_SAME_AS, "Zhejiang", "data/links", "Zhejiang Province"),
-    Verified("place:anhui", "Q40956", OWL_SAME_AS, "Anhui", "data/links", "Anhui Province"),
-)
+_ONTOLOGY_Q = f"""
+SELECT ?term ?item WHERE {{
+  GRAPH <{_ONTOLOGY_GRAPH}> {{ ?term <{SKOS_EXACT}> ?item }}
+  FILTER(isIRI(?item) && STRSTARTS(STR(?item), "{WD}"))
+}}
+"""
 
 
-def wikidata_mappings() -> list[Mapping]:
-    """The links ``data/links/wikidata.sssom.tsv`` holds: ``owl:sameAs`` for the places.
+def verified_links(store: ox.Store | None, data_dirs: Sequence[Path]) -> list[Verified]:
+    r"""The reviewed Wikidata links: the ontology's (in the build's ontology graph) and the links files'.
 
-    >>> wikidata_mappings()[0].object_id
-    'http://www.wikidata.org/entity/Q8686'
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); (d / "links").mkdir()
+    >>> _ = (d / "links" / "w.sssom.tsv").write_text(
+    ...     "# curie_map:\n#   wd: http://www.wikidata.org/entity/\n"
+    ...     "subject_id\tpredicate_id\tobject_id\treviewer_label\tmapping_date\n"
+    ...     "place:shenzhen\towl:sameAs\twd:Q15174\tA. Reviewer\t2026-01-31\n", encoding="utf-8")
+    >>> [(v.qid, v.reviewer, v.date) for v in verified_links(None, [d])]
+    [('Q15174', 'A. Reviewer', '2026-01-31')]
     """
-    return [
-        Mapping(
-            v.term_iri,
-            v.term_label or v.term,
-            v.relation,
-            v.item,
-            v.label,
-            "semapv:ManualMappingCuration",
-            1.0,
-            "verified identifier; a place is an individual, the same thing as the Wikidata item",
-        )
-        for v in VERIFIED
-        if v.stated_in == "data/links"
-    ]
+    found: dict[tuple[str, str], Verified] = {}
+    if store is not None:
+        for row in store.query(_ONTOLOGY_Q):  # type: ignore[union-attr]
+            term, item = row["term"].value, row["item"].value
+            found[(term, item)] = Verified(term, item, SKOS_EXACT, "ontology")
+    for data_dir in data_dirs:
+        for path, line, row in reviewed_rows(data_dir):
+            for term, item in ((row["subject_id"], row["object_id"]), (row["object_id"], row["subject_id"])):
+                if item.startswith(WD) and (term, item) not in found:
+                    reviewer = row.get("reviewer_label", "").strip() or row.get("reviewer_id", "").strip()
+                    where, date = f"{path}:{line}", row["mapping_date"]
+                    found[(term, item)] = Verified(term, item, row["predicate_id"], where, reviewer, date)
+    return sorted(found.values(), key=lambda v: (v.term_iri, v.item))
 
 
 @dataclass
@@ -108,7 +94,7 @@ class WikidataReport:
 
     @property
     def ok(self) -> bool:
-        """No Wikidata IRI outside the verified list."""
+        """No Wikidata IRI outside the reviewed list."""
         return not self.unverified
 
     def text(self) -> str:
@@ -117,11 +103,12 @@ class WikidataReport:
 
         lines = [f"Wikidata links in the graph: {len(self.present) + len(self.unverified)}"]
         for term, rel, item in self.present:
-            lines.append(f"  {compact(term):<32} {compact(rel):<16} {compact(item)}  verified")
+            lines.append(f"  {compact(term):<32} {compact(rel):<16} {compact(item)}  reviewed")
         for term, rel, item in self.unverified:
-            lines.append(f"  {compact(term):<32} {compact(rel):<16} {compact(item)}  NOT VERIFIED")
+            lines.append(f"  {compact(term):<32} {compact(rel):<16} {compact(item)}  NOT REVIEWED")
         for v in self.missing:
-            lines.append(f"  {v.term:<32} {compact(v.relation):<16} wd:{v.qid}  verified, not in the graph")
+            term, rel = compact(v.term_iri), compact(v.relation)
+            lines.append(f"  {term:<32} {rel:<16} wd:{v.qid}  reviewed, not in the graph")
         return "\n".join(lines)
 
 
@@ -136,20 +123,21 @@ SELECT ?term ?rel ?item WHERE {
 """
 
 
-def check_wikidata(store: ox.Store, extra: list[tuple[str, str, str]] | None = None) -> WikidataReport:
-    """Compare the graph's Wikidata links (and ``extra`` ones, e.g. from data/links) with the verified
-    list."""
+def check_wikidata(
+    store: ox.Store, verified: Sequence[Verified], extra: list[tuple[str, str, str]] | None = None
+) -> WikidataReport:
+    """Compare the graph's Wikidata links (and ``extra`` ones, e.g. from data/links) with the reviewed list."""
     found = {
         (row["term"].value, row["rel"].value, row["item"].value)
         for row in store.query(_LINKS_Q, use_default_graph_as_union=True)  # type: ignore[union-attr]
     }
     found |= set(extra or [])
-    verified = {(v.term_iri, v.item) for v in VERIFIED}
+    reviewed = {(v.term_iri, v.item) for v in verified}
     report = WikidataReport()
     for term, rel, item in sorted(found):
-        (report.present if (term, item) in verified else report.unverified).append((term, rel, item))
+        (report.present if (term, item) in reviewed else report.unverified).append((term, rel, item))
     have = {(t, i) for t, _, i in found}
-    report.missing = [v for v in VERIFIED if (v.term_iri, v.item) not in have]
+    report.missing = [v for v in verified if (v.term_iri, v.item) not in have]
     return report
 
 
