@@ -194,3 +194,71 @@ def test_a_second_report_gives_its_own_trends_and_cross_report_disagreements(
         r.startswith("synthetic-shanghai-2024,Shanghai,IP-infringement criminal cases,") for r in to_2024
     )
     assert all(",2023,1368.61," in r and "derived: inverse of a change rate" in r for r in to_2024)
+
+
+# ------------------------------------------------------------------ definitions are scoped to their report
+def _obs_in(dataset: str, iri: str, value: int | str, **dims: str) -> Obs:
+    o = obs(f"{dataset}-{iri}", value, **dims)
+    o.dataset = URIRef(f"https://w3id.org/ipgraph/id/dataset/{dataset}")
+    return o
+
+
+def test_a_reports_own_definition_applies_to_its_figures_only() -> None:
+    """Report "a" defines its criminal total as arrest + prosecution examinations (a footnote); report "b" states
+    the same kinds of figure without that definition: "b" gets no derived total and no total-vs-parts check."""
+    rule = Structure({}, {}, {}, {}, {})
+    rule.report_components = {"a": {"ip-criminal": {"arrest-examination", "prosecution-examination"}}}
+    rule.report_definitions = {"a": {"ip-criminal": "footnote 0"}}
+    figures = []
+    for ds, total in (("a", 1369), ("b", 1400)):
+        figures += [
+            _obs_in(ds, "total", total),
+            _obs_in(ds, "arrest", 425, category="arrest-examination"),
+            _obs_in(ds, "prosecution", 944, category="prosecution-examination"),
+            _obs_in(ds, "arrest-change", "144.3", category="arrest-examination", measure="change-rate"),
+            _obs_in(ds, "prosecution-change", "53.2", category="prosecution-examination", measure="change-rate"),
+        ]
+        for o in figures[-2:]:
+            o.base_period = "2022"
+    e = Engine(figures, rule)
+    e.run()
+    totals = {str(c.observations[0]).rsplit(":", 1)[1]: c.verdict for c in e.checks if c.kind == "total-vs-parts"}
+    assert totals == {"a-total": "consistent"}
+    sums = {d.dataset.rsplit("/", 1)[1] for d in e.derived if d.method == "sum-of-components"}
+    assert sums == {"a"}, "the 2022 total is derived for the report that defines it only"
+    assert rule.definition_note("https://w3id.org/ipgraph/id/dataset/a", "ip-criminal") == (
+        "a defines ip-criminal as arrest-examination + prosecution-examination (footnote 0)"
+    )
+    assert rule.definition_note("https://w3id.org/ipgraph/id/dataset/b", "ip-criminal") == ""
+
+
+def test_the_same_figure_in_two_reports_says_whose_definition_differs() -> None:
+    rule = Structure({}, {}, {}, {}, {})
+    rule.report_components = {"a": {"ip-criminal": {"arrest-examination", "prosecution-examination"}}}
+    rule.report_definitions = {"a": {"ip-criminal": "footnote 0"}}
+    a, b = _obs_in("a", "total", 1369), _obs_in("b", "total", 1400)
+    a.quotes, b.quotes = ["1,369 criminal cases"], ["1,400 criminal cases"]
+    e = Engine([a, b], rule)
+    e.check_across_reports()
+    [check] = e.checks
+    assert check.verdict == "inconsistent"
+    assert "the definitions differ: a defines ip-criminal as arrest-examination + prosecution-examination" in (
+        check.explanation
+    )
+    assert "b states no definition" in check.explanation
+    assert check.quotes == ["1,369 criminal cases", "1,400 criminal cases"]
+
+
+def test_the_seeds_footnote_is_the_seeds_not_the_ontologys(build_result: BuildResult) -> None:
+    from rdflib import Dataset, Graph
+
+    from ipgraph.graph import GRAPH_ONTOLOGY
+    from ipgraph.namespace import IPG
+
+    ontology: Graph = build_result.dataset.graph(GRAPH_ONTOLOGY)
+    criminal = URIRef("https://w3id.org/ipgraph/id/category/ip-criminal")
+    assert not list(ontology.subjects(IPG.isComponentOf, criminal)), "a report's definition, not a general rule"
+    s = Structure.from_graph(ontology)
+    s.add_report_definitions(Dataset(store=build_result.dataset.store, default_union=True))
+    assert s.report_components["shanghai-2023"]["ip-criminal"] == {"arrest-examination", "prosecution-examination"}
+    assert s.report_definitions["shanghai-2023"]["ip-criminal"] == "footnote 0"

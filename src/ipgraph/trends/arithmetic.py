@@ -2,7 +2,8 @@
 
 Nothing here is written by hand per figure: the rules look at the dimensions of the observations and at the code
 lists' structure (``ipg:isComponentOf`` between categories, ``skos:broader`` between charges and between breakdowns,
-``ipg:protectsRight`` from charges to rights).
+``ipg:protectsRight`` from charges to rights). A definition a report states itself (a footnote making a total the
+sum of its components) applies to that report's figures only; the ontology's apply to every report.
 
 Derivations (each keeps lower / upper bounds that honour the stated rounding):
 
@@ -24,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from rdflib import SKOS, Dataset, Graph, URIRef
+from rdflib import RDF, SKOS, Dataset, Graph, URIRef
+from rdflib.term import Node
 
 from ipgraph.namespace import IPG
 from ipgraph.trends.intervals import INFINITY, Interval
@@ -97,6 +99,43 @@ class Structure:
     breakdown_group_of: dict[str, str]  # member -> group
     charge_right: dict[str, str]  # charge -> right it protects
     exhaustive_groups: set[str] = field(default_factory=set)  # groups whose members cover the total
+    #: report id -> category -> the components that report's own text defines it by (a footnote)
+    report_components: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: report id -> category -> where the report defines it ("footnote 0"): a definition of that report only
+    report_definitions: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def components_in(self, dataset: str) -> dict[str, set[str]]:
+        """Category -> components for the figures of one report's dataset: the ontology's and the report's own."""
+        own = self.report_components.get(report_of_dataset(dataset), {})
+        if not own:
+            return self.components
+        merged = {whole: set(parts) for whole, parts in self.components.items()}
+        for whole, parts in own.items():
+            merged.setdefault(whole, set()).update(parts)
+        return merged
+
+    def definition_note(self, dataset: str, category: str) -> str:
+        """How one report defines a category, for a reader comparing two reports' figures ("" if it does not)."""
+        report = report_of_dataset(dataset)
+        where = self.report_definitions.get(report, {}).get(category)
+        parts = self.report_components.get(report, {}).get(category)
+        if where is None and not parts:
+            return ""
+        how = f" as {' + '.join(sorted(parts))}" if parts else ""
+        return f"{report} defines {category}{how}" + (f" ({where})" if where else "")
+
+    def add_report_definitions(self, g: Graph | Dataset) -> None:
+        """The component rules and category definitions each report states (statement records with their quotes)."""
+        for rec in g.subjects(RDF.predicate, IPG.isComponentOf):
+            part, whole = g.value(rec, RDF.subject), g.value(rec, RDF.object)
+            for rid in _reports_of_record(g, rec):
+                self.report_components.setdefault(rid, {}).setdefault(local(whole), set()).add(local(part))
+        for category, section in g.subject_objects(IPG.definedByFootnote):
+            report = g.value(section, IPG.report)
+            number = str(g.value(section, IPG.sectionNumber) or local(section))
+            if report is not None:
+                label = f"footnote {number[2:]}" if number.startswith("fn") else f"section {number}"
+                self.report_definitions.setdefault(local(report), {})[local(category)] = label
 
     @classmethod
     def from_graph(cls, g: Graph | Dataset) -> Structure:
@@ -125,6 +164,17 @@ class Structure:
             charge_right,
             exhaustive,
         )
+
+
+def report_of_dataset(dataset: str) -> str:
+    """The report id of one of its datasets (``…/dataset/shanghai-2023-trends`` → ``shanghai-2023``)."""
+    return local(dataset).removesuffix("-trends").removesuffix("-derived")
+
+
+def _reports_of_record(g: Graph | Dataset, record: Node) -> set[str]:
+    """The reports whose quotes a statement record rests on."""
+    prov_derived = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    return {local(r) for q in g.objects(record, prov_derived) for r in g.objects(q, IPG.report)}
 
 
 def _fmt(x: Fraction | int) -> str:
@@ -217,8 +267,11 @@ class Engine:
         periods: dict[str, set[str]] = defaultdict(set)
         for d in self.derived:
             periods[d.dataset].add(d.dims["period"])
-        for whole, parts in sorted(self.structure.components.items()):
+        rules = {(w, frozenset(p)) for d in self.by_dataset for w, p in self.structure.components_in(d).items()}
+        for whole, parts in sorted(rules, key=lambda r: (r[0], sorted(r[1]))):
             for template, dataset in self._templates_with_category(parts):
+                if frozenset(self.structure.components_in(dataset).get(whole, ())) != parts:
+                    continue  # another report's definition
                 for period in sorted(periods[dataset]):
                     dims = {**template, "category": whole, "period": period}
                     if self.stated(dataset, dims) is not None or self.derived_for(dims, dataset):
@@ -293,7 +346,7 @@ class Engine:
                 continue
             ds = str(t.dataset)
             # categories made of components (function follows the category, so it is not compared)
-            parts = self.structure.components.get(t.dims["category"], set())
+            parts = self.structure.components_in(ds).get(t.dims["category"], set())
             if parts:
                 found = [
                     o
@@ -621,6 +674,13 @@ class Engine:
                     if str(a.dataset) >= str(b.dataset):
                         continue
                     verdict = _verdict(a.interval(), b.interval())
+                    notes = [self.structure.definition_note(str(o.dataset), o.dims["category"]) for o in (a, b)]
+                    if any(notes) and notes[0].split(" defines ", 1)[-1] != notes[1].split(" defines ", 1)[-1]:
+                        other = [report_of_dataset(str(o.dataset)) for o, n in zip((a, b), notes, strict=True) if not n]
+                        said = "; ".join(n for n in notes if n) + "".join(f"; {r} states no definition" for r in other)
+                        definition = f"; the definitions differ: {said}"
+                    else:
+                        definition = ""
                     self.checks.append(
                         Check(
                             f"across-{local(a.iri)}-{local(b.iri)}",
@@ -630,7 +690,8 @@ class Engine:
                             b.interval(),
                             verdict,
                             [a.iri, b.iri],
-                            f"the same figure in two reports: {local(a.iri)} and {local(b.iri)}",
+                            f"the same figure in two reports: {local(a.iri)} and {local(b.iri)}{definition}",
+                            quotes=[*a.quotes[:1], *b.quotes[:1]],
                         )
                     )
 

@@ -40,6 +40,7 @@ def derive_into(ds: Dataset) -> Engine:
     facts = ds.graph(GRAPH_FACTS)
     union = Dataset(store=ds.store, default_union=True)  # a view over every named graph, nothing copied
     structure = Structure.from_graph(ds.graph(URIRef("https://w3id.org/ipgraph/graph/ontology")))
+    structure.add_report_definitions(union)  # a report's own definitions apply to its figures only
     engine = Engine(load_observations(union), structure)
     engine.run()
     out = ds.graph(GRAPH_DERIVED)
