@@ -16,7 +16,9 @@ with:
   touched, and a figure whose every mention is such a number keeps its value;
 - **every entity renamed** (``inst:shanghai-peoples-procuratorate`` → ``inst:synthetic-0001-shanghai-peoples-…``,
   ``report:shanghai-2023`` → ``report:synthetic-0001``) and labelled as synthetic (``… (synthetic 0001)``,
-  ``…（合成0001）``), so the reports are independent of each other, like reports of different cities;
+  ``…（合成0001）``), so the reports are independent of each other, like reports of different cities; the shared
+  places and institutions the template uses (``data/shared``) are copied, renamed the same way, into
+  ``OUT/shared/synthetic-NNNN.yaml``;
 - a first line in the source text saying that it is synthetic and how it was made.
 
 The reports are written under ``OUT/reports/`` and their texts under ``OUT/sources/``; ``OUT`` may not be
@@ -42,6 +44,7 @@ FACTORS = (2, 3, 4, 5)
 SCALED_MEASURES = {"count", "change-amount"}
 PLACEHOLDER = "SYNTHRID"  # stands for the report id in the prepared YAML text
 NUMBER_PLACEHOLDER = "SYNTHNUM"  # stands for the report number (0001 …)
+SHARED_FILE = "<shared>"  # the key of the shared entities' file among a prepared report's files
 
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -110,6 +113,13 @@ def _load_template(template: Path) -> tuple[str, dict[str, Any], list[tuple[str,
         if p.name not in ("report.yaml", "coverage-exclusions.yaml")
     ]
     return source, report, parts
+
+
+def _shared_entities(template: Path) -> list[dict[str, Any]]:
+    """The entities of the shared folder of the template's data folder (``data/shared/*.yaml``)."""
+    folder = template.parent.parent / "shared"
+    docs = [yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader) for p in sorted(folder.glob("*.yaml"))]
+    return [dict(e) for d in docs for e in d.get("entities") or []]
 
 
 def _blocks(docs: list[dict[str, Any]], text: str) -> list[_Block]:
@@ -283,6 +293,8 @@ def prepare(k: int, template: Path = TEMPLATE) -> Prepared:
     new_text, shift = apply_edits(text, edits)
     old_id = str(report["id"])
     defined = {str(e["id"]) for d in docs for b in d.get("facts") or [] for e in b.get("entities") or []}
+    shared = _shared_entities(template)
+    defined |= {str(e["id"]) for e in shared}
 
     def rename(curie: str) -> str:
         prefix, _, slug = curie.partition(":")
@@ -333,6 +345,15 @@ def prepare(k: int, template: Path = TEMPLATE) -> Prepared:
                 ent["definition"] = (
                     f"SYNTHETIC (benchmark copy {NUMBER_PLACEHOLDER}, counts ×{k}): " + str(ent.get("definition") or "")
                 ).rstrip()
+    for ent in shared:
+        ent["label"] = {lang: _synthetic_label(str(v), lang) for lang, v in ent["label"].items()}
+        ent["alt"] = {lang: [_synthetic_label(str(a), lang) for a in v] for lang, v in (ent.get("alt") or {}).items()}
+        ent["source"] = f"{PLACEHOLDER}-reference"
+        ent["definition"] = f"SYNTHETIC (benchmark copy {NUMBER_PLACEHOLDER}): " + str(ent.get("definition") or "")
+    shared_doc = {
+        "sources": [{"id": f"{PLACEHOLDER}-reference", "title": f"Shared data of synthetic report {PLACEHOLDER}"}],
+        "entities": [walk(e) for e in shared],
+    }
     docs = [walk(d) for d in docs]
     docs[0]["id"] = PLACEHOLDER
     docs[0]["source"] = f"../../sources/{PLACEHOLDER}.en.txt"
@@ -343,6 +364,9 @@ def prepare(k: int, template: Path = TEMPLATE) -> Prepared:
         name: f"# {note}\n" + yaml.dump(doc, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=120)
         for name, doc in zip(names, docs, strict=True)
     }
+    files[SHARED_FILE] = f"# {note}\n" + yaml.dump(
+        shared_doc, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=120
+    )
     banner = (
         f"SYNTHETIC REPORT {PLACEHOLDER}: NOT A REAL PUBLICATION. A machine-made copy of the 2023 Shanghai IP white "
         f"paper in which every count is multiplied by {k}; made by ipgraph's benchmarks/synthetic_reports.py.\n"
@@ -366,7 +390,11 @@ def write_report(out: Path, i: int, prepared: Prepared) -> Path:
     folder = out / "reports" / rid
     folder.mkdir(parents=True, exist_ok=True)
     for name, body in prepared.files.items():
-        (folder / name).write_text(body.replace(PLACEHOLDER, rid).replace(NUMBER_PLACEHOLDER, num), encoding="utf-8")
+        target = folder / name
+        if name == SHARED_FILE:  # the shared entities, renamed for this report, in the data folder's shared/
+            target = out / "shared" / f"{rid}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body.replace(PLACEHOLDER, rid).replace(NUMBER_PLACEHOLDER, num), encoding="utf-8")
     (out / "sources").mkdir(parents=True, exist_ok=True)
     source = prepared.source.replace(PLACEHOLDER, rid)
     (out / "sources" / f"{rid}.en.txt").write_text(source, encoding="utf-8")

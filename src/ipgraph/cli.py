@@ -53,16 +53,22 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     result = assemble(_data_dirs(args), args.ontology)
     status = EXIT_OK
     for rid, report in result.reports.items():
-        cov = report_coverage(report, result.sources[rid], result.quote_spans.get(rid, []))
-        print(
-            f"{rid}: {cov.total} numbers, {cov.covered} covered by quotes, {cov.excluded} excluded with a reason, "
-            f"{len(cov.uncovered)} uncovered ({cov.ratio:.1%} covered or excluded)"
-        )
-        for u in cov.uncovered:
-            print(f"  line {u.line}: {u.mention.text!r} in “…{u.context}…”")
-        for passage in cov.unused_exclusions:
+        unused: set[str] | None = None
+        for text_id in [None, *(t.id for t in report.texts)]:  # the source text, then each edition or news item
+            key = report.text_key(text_id)
+            cov = report_coverage(report, result.sources[key], result.quote_spans.get(key, []))
+            name = rid if text_id is None else f"{rid} ({text_id}: {result.sources[key].path.name})"
+            print(
+                f"{name}: {cov.total} numbers, {cov.covered} covered by quotes, {cov.excluded} excluded with a "
+                f"reason, {len(cov.uncovered)} uncovered ({cov.ratio:.1%} covered or excluded)"
+            )
+            for u in cov.uncovered:
+                print(f"  line {u.line}: {u.mention.text!r} in “…{u.context}…”")
+            unused = set(cov.unused_exclusions) if unused is None else unused & set(cov.unused_exclusions)
+            if cov.uncovered:
+                status = EXIT_NOT_CONFORMING
+        for passage in sorted(unused or ()):
             print(f"  unused exclusion: {passage!r}")
-        if cov.uncovered or cov.unused_exclusions:
             status = EXIT_NOT_CONFORMING
     return status
 
@@ -255,7 +261,7 @@ def _cmd_describe(args: argparse.Namespace) -> int:
     from ipgraph.describe import describe
     from ipgraph.store import open_store
 
-    print(describe(open_store(_build_dir(args)), args.term, _table_width(args)))
+    print(describe(open_store(_build_dir(args)), args.term, _table_width(args), args.lang))
     return EXIT_OK
 
 
@@ -418,6 +424,12 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
     store_opts(p)
     p.add_argument("term", help="an IRI, a CURIE, or an English or Chinese label")
     p.add_argument("--wide", action="store_true", help="print quotes and values in full, one line each")
+    p.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="labels, and the quote of a figure stated in several editions, in this language (default: %(default)s)",
+    )
     p.set_defaults(func=_cmd_describe)
 
     p = sub.add_parser(

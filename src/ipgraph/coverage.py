@@ -42,7 +42,11 @@ class CoverageReport:
 
 
 def report_coverage(report: ReportDef, source: SourceText, spans: list[tuple[int, int]]) -> CoverageReport:
-    """Compare the numbers of ``source`` with the quote ``spans`` of ``report``."""
+    """Compare the numbers of ``source`` (one of the report's texts) with the quote ``spans`` in it.
+
+    The report's exclusions apply to each of its texts; ``unused_exclusions`` lists those that cover no number of
+    this text (for a report with several texts, an exclusion is unused if it is unused in every one).
+    """
     text = source.text
     skip = structural_spans(text)
     mentions = [m for m in find_numbers(text) if not any(a <= m.start < b for a, b in skip)]

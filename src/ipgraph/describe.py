@@ -33,25 +33,30 @@ _OUT_Q = (
     + """SELECT ?p ?o ?olabel WHERE {
   ?s ?p ?o .
   FILTER(?p NOT IN (prov:wasDerivedFrom))
-  OPTIONAL { ?o rdfs:label ?olabel . FILTER(lang(?olabel) = "en") }
+  OPTIONAL { ?o rdfs:label ?own . FILTER(lang(?own) = "LANG") }
+  OPTIONAL { ?o rdfs:label ?en . FILTER(lang(?en) = "en") }
+  BIND(COALESCE(?own, ?en) AS ?olabel)
 } ORDER BY ?p ?o"""
 )
 _IN_Q = (
     sparql_prologue()
     + """SELECT ?x ?p ?xlabel WHERE {
   ?x ?p ?s . FILTER(?p NOT IN (rdf:subject, rdf:object))
-  OPTIONAL { ?x rdfs:label ?xlabel . FILTER(lang(?xlabel) = "en") }
+  OPTIONAL { ?x rdfs:label ?own . FILTER(lang(?own) = "LANG") }
+  OPTIONAL { ?x rdfs:label ?en . FILTER(lang(?en) = "en") }
+  BIND(COALESCE(?own, ?en) AS ?xlabel)
 } ORDER BY ?p ?x LIMIT 200"""
 )
 _QUOTES_Q = (
     sparql_prologue()
-    + """SELECT DISTINCT ?what ?report ?section ?exact WHERE {
+    + """SELECT DISTINCT ?what ?report ?section ?exact ?qlang WHERE {
   { ?s prov:wasDerivedFrom ?q . BIND("the entity" AS ?what) }
   UNION
   { ?r a ipg:StatementRecord ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?q .
     BIND(CONCAT(STR(?p), " ", STR(?o)) AS ?what) }
   ?q oa:hasSelector/oa:exact ?exact ; ipg:section/ipg:sectionNumber ?section .
   OPTIONAL { ?q ipg:report ?report }
+  OPTIONAL { ?q oa:hasSource/dcterms:language ?qlang }
 } ORDER BY ?report ?section ?what"""
 )
 
@@ -114,20 +119,45 @@ def _labelled_alike(store: ox.Store, term: str) -> list[str]:
     return sorted({r["s"].value for r in rows.rows if match_key(r["l"].value) == key})
 
 
-def describe(store: ox.Store, term: str, width: int | None = None) -> str:
+LANGUAGES = ("en", "zh")
+
+
+def in_language(quotes: list[tuple[str, str, str]], lang: str) -> list[tuple[str, str, str]]:
+    """Of (what, language, quote) triples, for each ``what`` the quotes in ``lang`` if there are any, else all.
+
+    A quote of a text whose language is not stated counts as any language.
+
+    >>> in_language([("a", "en", "1,369 cases"), ("a", "zh-Hans", "1369件")], "zh")
+    [('a', 'zh-Hans', '1369件')]
+    >>> in_language([("a", "", "1,369 cases")], "zh")
+    [('a', '', '1,369 cases')]
+    """
+    chosen: list[tuple[str, str, str]] = []
+    for what in dict.fromkeys(w for w, _, _ in quotes):
+        mine = [q for q in quotes if q[0] == what]
+        theirs = [q for q in mine if q[1].lower().split("-")[0] == lang]
+        chosen += theirs or mine
+    return chosen
+
+
+def describe(store: ox.Store, term: str, width: int | None = None, lang: str = "en") -> str:
     """A text description of one entity: a figure leads with its value, an entity lists the figures about it.
 
     Within ``width`` columns long values and quotes are wrapped or shortened; without, each is one line in full.
+    ``lang`` (``en`` or ``zh``) picks the labels of what it links to and, for a figure quoted from editions in
+    several languages, the quote in that language.
     """
+    if lang not in LANGUAGES:
+        raise InputError(f"no descriptions in {lang!r}: use one of {', '.join(LANGUAGES)}")
     iri = resolve_term(store, term)
-    out = run_query(store, _OUT_Q, {"s": iri})
-    inc = run_query(store, _IN_Q, {"s": iri})
+    out = run_query(store, _OUT_Q.replace("LANG", lang), {"s": iri})
+    inc = run_query(store, _IN_Q.replace("LANG", lang), {"s": iri})
     quotes = run_query(store, _QUOTES_Q, {"s": iri})
     assert isinstance(out, SelectResult) and isinstance(inc, SelectResult) and isinstance(quotes, SelectResult)
     if not out.rows and not inc.rows:
         raise InputError(f"{cell(iri)} is not in the graph")
     lines = [cell(iri), f"  <{iri.value}>"]
-    figures = _figures(store, iri)
+    figures = _figures(store, iri, lang)
     own = [f for f in figures if f.iri == iri.value]
     about = [f for f in figures if f.iri != iri.value]
     if own:
@@ -150,7 +180,10 @@ def describe(store: ox.Store, term: str, width: int | None = None) -> str:
             lines.append(f"  {cell(r['x'])}  {cell(r['p'])}{label}")
     if quotes.rows:
         lines.append("source quotes:")
+        keep = in_language([(r["what"].value, cell(r.get("qlang")), r["exact"].value) for r in quotes.rows], lang)
         for r in quotes.rows:
+            if (r["what"].value, cell(r.get("qlang")), r["exact"].value) not in keep:
+                continue
             what = r["what"].value
             if what != "the entity":
                 p, _, o = what.partition(" ")
@@ -177,7 +210,8 @@ def describe(store: ox.Store, term: str, width: int | None = None) -> str:
 _FIGURES_Q = (
     sparql_prologue()
     + """SELECT ?o ?v ?uom ?qual ?low ?high ?rep ?area ?expr
-       (GROUP_CONCAT(DISTINCT CONCAT(STR(?qrep), " ", ?sec, "\\u0001", ?exact); separator="\\u0002") AS ?quotes)
+       (GROUP_CONCAT(DISTINCT CONCAT(STR(?qrep), " ", ?sec, "\\u0001", ?exact, "\\u0003", COALESCE(?qlang, ""));
+                     separator="\\u0002") AS ?quotes)
        (GROUP_CONCAT(DISTINCT STR(?src); separator=" ") AS ?sources)
 WHERE {
   ?o a qb:Observation ; qb:dataSet/dcterms:source ?rep .
@@ -193,6 +227,7 @@ WHERE {
   OPTIONAL {
     ?o prov:wasDerivedFrom ?q .
     ?q oa:hasSelector/oa:exact ?exact ; ipg:section/ipg:sectionNumber ?sec ; ipg:report ?qrep
+    OPTIONAL { ?q oa:hasSource/dcterms:language ?qlang }
   }
 }
 GROUP BY ?o ?v ?uom ?qual ?low ?high ?rep ?area ?expr
@@ -203,7 +238,7 @@ ORDER BY ?rep ?o"""
 class _Figure:
     """One figure (a Data Cube observation) as ``describe`` shows it: what it counts, its value, where it is from."""
 
-    def __init__(self, row: dict[str, object], names: object) -> None:
+    def __init__(self, row: dict[str, object], names: object, lang: str = "en") -> None:
         from ipgraph.trends.report import Figures
 
         assert isinstance(names, Figures)
@@ -226,11 +261,14 @@ class _Figure:
         self.area = names.labels.get(cell(row.get("area")), cell(row.get("area")))
         self.expression = cell(row.get("expr"))
         self.sources = [cell(ox.NamedNode(i)) for i in cell(row.get("sources")).split()]
-        self.quotes = []
+        found: list[tuple[str, str, str]] = []
         for part in cell(row.get("quotes")).split("\u0002"):
             if "\u0001" in part:
-                ref, exact = part.split("\u0001", 1)
-                self.quotes.append((f"[{ref.rsplit('/', 1)[-1]}]", " ".join(exact.split())))
+                ref, rest = part.split("\u0001", 1)
+                exact, _, language = rest.partition("\u0003")
+                found.append(("", language, f"[{ref.rsplit('/', 1)[-1]}]\u0001{' '.join(exact.split())}"))
+        chosen = in_language(found, lang)
+        self.quotes = [tuple(text.split("\u0001", 1)) for _, _, text in chosen]
 
     def headline(self) -> str:
         unit = f" ({self.unit})" if self.unit else ""
@@ -264,7 +302,7 @@ class _Figure:
         return lines
 
 
-def _figures(store: ox.Store, iri: ox.NamedNode) -> list[_Figure]:
+def _figures(store: ox.Store, iri: ox.NamedNode, lang: str = "en") -> list[_Figure]:
     """The figure ``iri`` is, or the figures about it (whose dimensions name it)."""
     from ipgraph.trends.report import Figures
 
@@ -273,7 +311,7 @@ def _figures(store: ox.Store, iri: ox.NamedNode) -> list[_Figure]:
     if not found.rows:
         return []
     names = Figures(store)
-    return [_Figure(r, names) for r in found.rows]
+    return [_Figure(r, names, lang) for r in found.rows]
 
 
 def _report_lines(store: ox.Store, iri: ox.NamedNode) -> list[str]:

@@ -58,11 +58,12 @@ class Where:
 
 @dataclass
 class Quote:
-    """A passage the facts of a block rest on."""
+    """A passage the facts of a block rest on, in the report's source text or (``text_id``) another of its texts."""
 
     text: str
     occurrence: int | None
     where: Where
+    text_id: str | None = None  # the id of one of report.yaml's ``texts``; None: the report's source text
 
 
 @dataclass
@@ -77,6 +78,18 @@ class EntityDef:
     props: list[tuple[str, Any, Where]]
     where: Where
     source: str | None = None  # a shared entity: the id of the shared source it comes from
+
+
+@dataclass
+class TextDef:
+    """Another text of a report (``texts:`` in report.yaml): an edition in another language, or a news item."""
+
+    id: str
+    path: Path
+    language: str
+    kind: str  # "edition" | "news"
+    title: str | None
+    where: Where
 
 
 @dataclass
@@ -145,6 +158,17 @@ class ReportDef:
     settings: dict[str, Any]
     blocks: list[FactBlock]
     exclusions: list[tuple[str, str, Where]]
+    texts: list[TextDef] = field(default_factory=list)
+
+    @property
+    def language(self) -> str | None:
+        """The language of the source text, when report.yaml says (``language``)."""
+        value = self.settings.get("language")
+        return str(value) if value is not None else None
+
+    def text_key(self, text_id: str | None) -> str:
+        """The key of one of the report's texts in a build (its source text: the report id; another: ``id.text``)."""
+        return self.id if text_id is None else f"{self.id}.{text_id}"
 
 
 def _where(path: Path, node: Any, default: Where) -> Where:
@@ -184,7 +208,14 @@ def _parse_block(path: Path, node: dict[str, Any]) -> FactBlock:
     occurrence = node.get("occurrence")
     raw_quotes = node["quote"]
     quote_where = _at(path, node, "quote", bw)
-    block = FactBlock([Quote(q, occurrence, quote_where) for q in _as_list(raw_quotes)], where=bw)
+    quotes: list[Quote] = []
+    for i, q in enumerate(_as_list(raw_quotes)):
+        if isinstance(q, dict):  # {in: TEXT-ID, text: ...}: a passage of another text of the report
+            qw = _where(path, q, _at(path, raw_quotes, i, quote_where))
+            quotes.append(Quote(q["text"], q.get("occurrence"), qw, q["in"]))
+        else:
+            quotes.append(Quote(q, occurrence, quote_where))
+    block = FactBlock(quotes, where=bw)
     for raw in node.get("entities") or []:
         block.entities.append(_parse_entity(path, raw, bw))
     for key in ("observations", "trends"):
@@ -310,7 +341,25 @@ def load_report(folder: Path) -> ReportDef:
         for item in load_yaml(ex_path, "exclusions")["exclusions"]:
             exclusions.append((item["text"], item["reason"], _where(ex_path, item, Where(ex_path, 1))))
     source = (folder / settings["source"]).resolve()
-    return ReportDef(settings["id"], folder, source, dict(settings), blocks, exclusions)
+    texts: list[TextDef] = []
+    raw_texts = settings.get("texts") or []
+    for i, raw in enumerate(raw_texts):
+        where = _where(report_path, raw, _at(report_path, raw_texts, i, Where(report_path, 1)))
+        if any(t.id == raw["id"] for t in texts):
+            raise where.error(f"text id {raw['id']!r} is listed twice under 'texts'")
+        path = (folder / raw["source"]).resolve()
+        kind = str(raw.get("kind", "edition"))
+        texts.append(TextDef(raw["id"], path, str(raw["language"]), kind, raw.get("title"), where))
+    report = ReportDef(settings["id"], folder, source, dict(settings), blocks, exclusions, texts)
+    known = {t.id for t in texts}
+    for block in blocks:
+        for q in block.quotes:
+            if q.text_id is not None and q.text_id not in known:
+                listed = ", ".join(sorted(known)) or "none"
+                raise q.where.error(
+                    f"a quote 'in' text {q.text_id!r}, which report.yaml does not list (texts: {listed})"
+                )
+    return report
 
 
 def find_report_folders(data_dir: Path) -> list[Path]:

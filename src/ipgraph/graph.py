@@ -26,6 +26,7 @@ from ipgraph.facts import (
     Quote,
     ReportDef,
     SharedData,
+    TextDef,
     Where,
     load_report,
     to_decimal,
@@ -59,6 +60,8 @@ EXTERNAL_PROPERTIES: dict[str, bool] = {
     "org:memberOf": True, "dcterms:publisher": True, "dcterms:creator": True, "dcterms:isPartOf": True,
     "dcterms:hasPart": True, "dcterms:subject": True, "dcterms:spatial": True, "dcterms:issued": False,
     "dcterms:language": False, "dcterms:title": False, "dcterms:alternative": False,
+    # between reports and their texts: an edition, a news item that restates a report, a text quoted from another
+    "dcterms:isVersionOf": True, "dcterms:hasVersion": True, "dcterms:relation": True, "prov:wasQuotedFrom": True,
 }  # fmt: skip
 DIMENSION_FIELDS: dict[str, tuple[URIRef, str, str | None]] = {
     # field: (dimension property, prefix of short codes, default code)
@@ -209,7 +212,8 @@ class _Builder:
 
     # ------------------------------------------------------------------ quotes
     def resolve_quote(self, quote: Quote, report: ReportDef) -> URIRef:
-        source = self.result.sources[report.id]
+        key = report.text_key(quote.text_id)
+        source = self.result.sources[key]
         starts = source.find_all(quote.text)
         shown = quote.text if len(quote.text) <= 90 else quote.text[:87] + "..."
         if not starts:
@@ -226,8 +230,8 @@ class _Builder:
         else:
             start = starts[0]
         end = start + len(quote.text)
-        self.result.quote_spans.setdefault(report.id, []).append((start, end))
-        iri = id_iri("quote", f"{report.id}-{start}-{end}")
+        self.result.quote_spans.setdefault(key, []).append((start, end))
+        iri = id_iri("quote", f"{key}-{start}-{end}")
         if (iri, RDF.type, IPG.SourceQuote) in self.prov:
             return iri
         tq, tp = URIRef(f"{iri}-quote-selector"), URIRef(f"{iri}-position-selector")
@@ -235,10 +239,10 @@ class _Builder:
         p = self.prov
         p.add((iri, RDF.type, IPG.SourceQuote))
         p.add((iri, RDF.type, OA.SpecificResource))
-        p.add((iri, OA.hasSource, id_iri("source", report.id)))
+        p.add((iri, OA.hasSource, id_iri("source", key)))
         p.add((iri, OA.hasSelector, tq))
         p.add((iri, OA.hasSelector, tp))
-        p.add((iri, IPG.section, section_iri(report.id, section.number)))
+        p.add((iri, IPG.section, section_iri(key, section.number)))
         p.add((iri, IPG.report, id_iri("report", report.id)))
         p.add((tq, RDF.type, OA.TextQuoteSelector))
         p.add((tq, OA.exact, Literal(quote.text)))
@@ -251,29 +255,44 @@ class _Builder:
 
     # ------------------------------------------------------------------ report structure
     def add_report_structure(self, report: ReportDef) -> None:
-        source = self.result.sources[report.id]
+        """The report's texts (its source text and its other texts) with their sections, in the provenance graph."""
         rep = id_iri("report", report.id)
-        src = id_iri("source", report.id)
+        main = id_iri("source", report.id)
+        texts: list[tuple[str, str | None, str, TextDef | None]] = [(report.id, report.language, "source text", None)]
+        texts += [(report.text_key(t.id), t.language, f"{t.kind} {t.id}", t) for t in report.texts]
         p = self.prov
-        p.add((src, RDF.type, IPG.SourceText))
-        p.add((src, IPG.report, rep))
-        p.add((src, IPG.sha256, Literal(source.sha256)))
-        p.add((src, RDFS.label, Literal(f"source text of report {report.id}: {source.path.name}", lang="en")))
-        p.add((src, DCTERMS["format"], Literal("text/plain; charset=utf-8")))
-        for s in source.sections:
-            iri = section_iri(report.id, s.number)
-            p.add((iri, RDF.type, IPG.Footnote if s.kind == "footnote" else IPG.ReportSection))
-            p.add((iri, IPG.report, rep))
-            p.add((iri, IPG.sectionNumber, Literal(s.number)))
-            p.add((iri, IPG.heading, Literal(s.heading)))
-            p.add((iri, IPG.startOffset, Literal(s.start, datatype=XSD.nonNegativeInteger)))
-            p.add((iri, IPG.endOffset, Literal(s.end, datatype=XSD.nonNegativeInteger)))
-            label = f"footnote {s.number[2:]}" if s.kind == "footnote" else f"section {s.number}"
-            p.add((iri, RDFS.label, Literal(f"{report.id} {label}", lang="en")))
-            if s.parent:
-                p.add((iri, IPG.parentSection, section_iri(report.id, s.parent)))
-            if s.footnote_of:
-                p.add((iri, IPG.footnoteOf, section_iri(report.id, s.footnote_of)))
+        for key, language, what, text in texts:
+            source = self.result.sources[key]
+            src = id_iri("source", key)
+            p.add((src, RDF.type, IPG.SourceText))
+            p.add((src, IPG.report, rep))
+            p.add((src, IPG.sha256, Literal(source.sha256)))
+            p.add((src, RDFS.label, Literal(f"{what} of report {report.id}: {source.path.name}", lang="en")))
+            p.add((src, DCTERMS["format"], Literal("text/plain; charset=utf-8")))
+            if language:
+                p.add((src, DCTERMS.language, Literal(language)))
+            if text is not None:
+                if text.title:
+                    p.add((src, DCTERMS.title, Literal(text.title)))
+                if text.kind == "edition":
+                    p.add((src, DCTERMS.isVersionOf, main))  # the same report in another language
+                else:
+                    p.add((src, DCTERMS.relation, rep))  # a news item about the report
+            for sec in source.sections:
+                iri = section_iri(key, sec.number)
+                p.add((iri, RDF.type, IPG.Footnote if sec.kind == "footnote" else IPG.ReportSection))
+                p.add((iri, IPG.report, rep))
+                p.add((iri, IPG.sectionNumber, Literal(sec.number)))
+                p.add((iri, IPG.heading, Literal(sec.heading)))
+                p.add((iri, IPG.startOffset, Literal(sec.start, datatype=XSD.nonNegativeInteger)))
+                p.add((iri, IPG.endOffset, Literal(sec.end, datatype=XSD.nonNegativeInteger)))
+                label = f"footnote {sec.number[2:]}" if sec.kind == "footnote" else f"section {sec.number}"
+                within = key if text is None else f"{report.id} ({text.id})"
+                p.add((iri, RDFS.label, Literal(f"{within} {label}", lang="en")))
+                if sec.parent:
+                    p.add((iri, IPG.parentSection, section_iri(key, sec.parent)))
+                if sec.footnote_of:
+                    p.add((iri, IPG.footnoteOf, section_iri(key, sec.footnote_of)))
 
     # ------------------------------------------------------------------ entities and statements
     def collect_entities(self) -> None:
@@ -509,6 +528,8 @@ class _Builder:
         for report in self.reports:
             self.result.reports[report.id] = report
             self.result.sources[report.id] = SourceText.from_file(report.source_path)
+            for text in report.texts:
+                self.result.sources[report.text_key(text.id)] = SourceText.from_file(text.path)
         self.collect_entities()
         self.add_shared()
         for report in self.reports:

@@ -140,11 +140,11 @@ def _word_edges(text: str, start: int, end: int) -> bool:
 
 
 def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
-    """The code lists of the ontology and the entities of every report folder under ``data_dirs``."""
+    """The code lists of the ontology and the entities of every data folder (its shared folder and its reports)."""
     import pyoxigraph as ox
 
     from ipgraph.errors import InputError
-    from ipgraph.facts import find_report_folders, load_report
+    from ipgraph.facts import find_report_folders, load_report, load_shared
     from ipgraph.prefixes import PREFIXES
 
     try:
@@ -181,12 +181,13 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
                     )
                 )
     for data in data_dirs:
-        for folder in find_report_folders(data):
-            for block in load_report(folder).blocks:
-                for ent in block.entities:
-                    found = [str(v) for v in ent.labels.values()]
-                    found += [str(a) for alts in ent.alt_labels.values() for a in alts]
-                    terms.append(Term(ent.id, "entity", tuple(sorted(set(found)))))
+        shared = load_shared(data)
+        defined = list(shared.entities) if shared is not None else []  # places, institutions … used by many
+        defined += [e for folder in find_report_folders(data) for b in load_report(folder).blocks for e in b.entities]
+        for ent in defined:
+            found = [str(v) for v in ent.labels.values()]
+            found += [str(a) for alts in ent.alt_labels.values() for a in alts]
+            terms.append(Term(ent.id, "entity", tuple(sorted(set(found)))))
     return Vocabulary(terms)
 
 

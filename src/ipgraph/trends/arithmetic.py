@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from ipgraph.namespace import IPG
 from ipgraph.trends.intervals import INFINITY, Interval
-from ipgraph.trends.observations import Obs, local
+from ipgraph.trends.observations import ROUNDED_MEASURES, Obs, local
 
 CHANGE_MEASURES = {"change-rate", "change-multiple", "change-amount"}
 COUNT_LIKE = {"count"}
@@ -169,6 +169,11 @@ class Structure:
 def report_of_dataset(dataset: str) -> str:
     """The report id of one of its datasets (``…/dataset/shanghai-2023-trends`` → ``shanghai-2023``)."""
     return local(dataset).removesuffix("-trends").removesuffix("-derived")
+
+
+def _edition_name(text_key: str) -> str:
+    """How a check names one of a report's texts (``shanghai-2023`` → "the source text", ``….zh`` → "the zh text")."""
+    return f"the {text_key.split('.', 1)[1]} text" if "." in text_key else "the source text"
 
 
 def _reports_of_record(g: Graph | Dataset, record: Node) -> set[str]:
@@ -695,6 +700,44 @@ class Engine:
                         )
                     )
 
+    def check_editions(self) -> None:
+        """A figure quoted from two texts of one report (its editions, a news item) must be written in each."""
+        from decimal import Decimal
+
+        from ipgraph.numerals import find_numbers, value_occurs
+
+        for o in self.obs:
+            texts = sorted(set(o.quote_texts))
+            if len(texts) < 2 or o.value is None:
+                continue
+            value = Decimal(o.value.numerator) / Decimal(o.value.denominator)
+            differ: list[str] = []
+            for text in texts:
+                quotes = [q for q, t in zip(o.quotes, o.quote_texts, strict=True) if t == text]
+                if not any(value_occurs(abs(value), q) for q in quotes):
+                    found = [m for q in quotes for m in find_numbers(q) if m.value is not None and m.kind != "year"]
+                    alike = [
+                        m for m in found if (m.kind in ("percent", "rate", "points")) == (o.measure in ROUNDED_MEASURES)
+                    ] or found
+                    said = list(dict.fromkeys(m.text for m in alike))
+                    differ.append(f"{_edition_name(text)} writes {', '.join(said) or 'no number'}")
+            shown = o.written or _fmt(o.value)
+            where = " and ".join(_edition_name(t) for t in texts)
+            self.checks.append(
+                Check(
+                    f"editions-{local(o.iri)}",
+                    "editions-agree",
+                    f"{shown} in {where}" + (f"; but {'; '.join(differ)}" if differ else ""),
+                    None,
+                    o.interval(),
+                    "inconsistent" if differ else "consistent",
+                    [o.iri],
+                    f"{local(o.iri)} quoted from {len(texts)} texts of {report_of_dataset(str(o.dataset))}: "
+                    + ("they disagree" if differ else "each writes the same value"),
+                    quotes=list(o.quotes),
+                )
+            )
+
     def _share_values(self, dataset: str, dims: dict[str, str]) -> list[tuple[Interval, str | None, list[URIRef]]]:
         """A share in one year: stated, or its part over its whole from stated and derived counts."""
         stated = self.stated(dataset, dims)
@@ -778,3 +821,4 @@ class Engine:
         self.check_ranks()
         self.check_trends()
         self.check_across_reports()
+        self.check_editions()

@@ -17,6 +17,7 @@ QB_DATASET = URIRef(PREFIXES["qb"] + "dataSet")
 PROV_DERIVED = URIRef(PREFIXES["prov"] + "wasDerivedFrom")
 OA_HAS_SELECTOR = URIRef(PREFIXES["oa"] + "hasSelector")
 OA_EXACT = URIRef(PREFIXES["oa"] + "exact")
+OA_HAS_SOURCE = URIRef(PREFIXES["oa"] + "hasSource")
 
 #: Dimension properties, by a short name.
 DIMENSIONS: dict[str, URIRef] = {
@@ -54,6 +55,7 @@ class Obs:
     quotes: list[str] = field(default_factory=list)
     written: str | None = None  # how the value is written in its quote ("144.3", "five")
     direction: str | None = None  # for a trend: increase | decrease | stable | emerging
+    quote_texts: list[str] = field(default_factory=list)  # the text each quote is in (its source key), in order
 
     @property
     def measure(self) -> str:
@@ -98,11 +100,13 @@ def load_observations(ds: Dataset | Graph) -> list[Obs]:
         value = Fraction(Decimal(str(raw))) if isinstance(raw, Literal) else None
         base = ds.value(o, IPG.basePeriod)
         quotes: list[str] = []
+        quote_texts: list[str] = []
         for q in sorted(ds.objects(o, PROV_DERIVED), key=str):
             for sel in ds.objects(q, OA_HAS_SELECTOR):
                 exact = ds.value(sel, OA_EXACT)
                 if exact is not None:
                     quotes.append(str(exact))
+                    quote_texts.append(local(ds.value(q, OA_HAS_SOURCE) or ""))
         share_of = ds.value(o, IPG.shareOf)
         obs = Obs(
             o,
@@ -113,6 +117,7 @@ def load_observations(ds: Dataset | Graph) -> list[Obs]:
             str(base) if base is not None else None,
             share_of if isinstance(share_of, URIRef) else None,
             quotes,
+            quote_texts=quote_texts,
         )
         if value is not None:
             obs.written = _written_form(value, quotes)
