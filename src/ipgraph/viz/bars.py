@@ -229,9 +229,10 @@ def notes_svg(flags: list[Flag], y: float) -> tuple[list[str], float]:
 def bar_chart_svg(chart: BarChart, standalone: bool = False) -> str:
     """A grouped horizontal bar chart: a row per group, a bar per period (derived bars hatched with bounds),
     rejected readings as grey marks under their bar, the % change at the right, flags and their notes."""
-    label_w, bar_h, gap, top = 300.0, 18.0, 14.0, 112.0
-    plot_w, right, change_w = 520.0, 300.0, 160.0
-    width = label_w + plot_w + right + change_w
+    label_w, bar_h, gap, top = 290.0, 18.0, 14.0, 126.0
+    plot_w, right, change_w = 520.0, 360.0, 110.0
+    x0 = label_w + change_w  # the change sits between a row's name and its bars, where a narrow screen shows it
+    width = x0 + plot_w + right
     rows = []
     for g in chart.groups:
         lines = [(line, 13, "#1d1d1d") for line in wrap(g.en, 40)] + [(g.zh, 12, "#666")]
@@ -258,10 +259,11 @@ def bar_chart_svg(chart: BarChart, standalone: bool = False) -> str:
     if any(a.rejected for g in chart.groups for alts in g.alternatives.values() for a in alts):
         legend.append(("reading rejected by the checks · 被校验否定的理解", f"url(#rejected-{chart.key})", "#999"))
     out += _legend(legend, 66)
-    cx = label_w + plot_w + right + 8
+    cx = label_w + change_w - 12
     out.append(
-        f'<text x="{cx}" y="{top - 30}" font-size="12" font-weight="600" fill="#333">change · 变化</text>'
-        f'<text x="{cx}" y="{top - 15}" font-size="11" fill="#666">{_e(first)}→{_e(last)} (≈: computed)</text>'
+        f'<text x="{cx}" y="{top - 26}" font-size="12" font-weight="600" fill="#333" text-anchor="end">'
+        "change · 变化</text>"
+        f'<text x="{cx}" y="{top - 12}" font-size="11" fill="#666" text-anchor="end">{_e(first)}→{_e(last)}</text>'
     )
     y = top
     for g, lines, row_h in rows:
@@ -274,12 +276,12 @@ def bar_chart_svg(chart: BarChart, standalone: bool = False) -> str:
         by = y + (row_h - n_bars * bar_h) / 2
         ends: list[float] = []
         for period in chart.periods:
-            drawn, end = _bar(chart, g, period, by, bar_h, label_w, scale)
+            drawn, end = _bar(chart, g, period, by, bar_h, x0, scale)
             out += drawn
             ends.append(end)
             by += bar_h
             for alt in g.alternatives.get(period, []):
-                out += _alternative(chart, alt, period, by, bar_h, label_w, scale)
+                out += _alternative(chart, alt, period, by, bar_h, x0, scale)
                 by += bar_h
         if g.change is not None:
             weight = "700" if g.change.source != "computed" else "400"
@@ -290,19 +292,18 @@ def bar_chart_svg(chart: BarChart, standalone: bool = False) -> str:
                 "computed": "computed from the two bars",
             }[g.change.source]
             out.append(
-                f'<text x="{cx}" y="{y + row_h / 2 + 5:.1f}" font-size="15" font-weight="{weight}" fill="{colour}">'
+                f'<text x="{cx}" y="{y + row_h / 2 + 5:.1f}" font-size="15" font-weight="{weight}" fill="{colour}" '
+                'text-anchor="end">'
                 f"{_e(g.change.text())}<title>{_e(tip)}</title></text>"
             )
         for k, flag in enumerate(g.flags):
-            fx = max(ends) + 14 + 22 * k if ends else label_w + 8
+            fx = max(ends) + 14 + 22 * k if ends else x0 + 8
             out.append(
-                f'<text x="{min(fx, cx - 20):.1f}" y="{y + row_h / 2 + 6:.1f}" font-size="17" font-weight="700" '
+                f'<text x="{min(fx, width - 24):.1f}" y="{y + row_h / 2 + 6:.1f}" font-size="17" font-weight="700" '
                 f'fill="{FLAG_COLOUR}">{_e(flag.mark)}<title>{_e(flag.en)}</title></text>'
             )
         y += row_h + gap
-    out.append(
-        f'<line x1="{label_w}" y1="{top - 6}" x2="{label_w}" y2="{y - gap + 4}" stroke="#9aa5b1" stroke-width="1"/>'
-    )
+    out.append(f'<line x1="{x0}" y1="{top - 6}" x2="{x0}" y2="{y - gap + 4}" stroke="#9aa5b1" stroke-width="1"/>')
     out += notes
     out.append("</svg>")
     return "\n".join(out)

@@ -647,7 +647,7 @@ def all_charts(store: ox.Store, ix: Index | None = None) -> list[Chart]:
             (
                 stage_chart(rix, "case", periods, verdicts),
                 f"{periods[1]} counts as stated; {before} only where stated or derived (hatched, with bounds); "
-                "the change as the report states it.",
+                "the change as the report states it (≈: computed from the two bars where it states none).",
             ),
             (stage_chart(rix, "perpetrator", periods, verdicts), f"Perpetrators by stage; {before} as for cases."),
             (
