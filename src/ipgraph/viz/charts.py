@@ -505,11 +505,12 @@ def sankey_svg(
     body_h = top + max(n.y + n.height for n in nodes.values()) + 40
     notes, notes_h = notes_svg(flags, body_h)
     height = body_h + notes_h + 20
+    rooted = any(n.root for n in nodes.values())
     out = open_svg(width, height, title, standalone)
     out.append(f'<text x="16" y="28" font-size="18" font-weight="600" fill="#1d1d1d">{_e(title)}</text>')
     out.append(
         '<text x="16" y="50" font-size="13" fill="#555">'
-        "知识产权案件在检察职能之间的衍生流向 · from the total at the left; band width = cases; "
+        f"知识产权案件在检察职能之间的衍生流向 · {'from the total at the left; ' if rooted else ''}band width = cases; "
         "a bar is as tall as the cases flowing through it, its stated total in brackets; "
         "dashed: the report states the link but not its count</text>"
     )
@@ -647,20 +648,26 @@ def all_charts(store: ox.Store, ix: Index | None = None) -> list[Chart]:
             (
                 stage_chart(rix, "case", periods, verdicts),
                 f"{periods[1]} counts as stated; {before} only where stated or derived (hatched, with bounds); "
-                "the change as the report states it (≈: computed from the two bars where it states none).",
+                "the change as the report states it (≈: computed from the two bars where it states none). "
+                f"{before} 年数据仅取自报告或由报告数据推算（斜线）；变化率为报告所述（≈ 为据两年数值计算）。",
             ),
-            (stage_chart(rix, "perpetrator", periods, verdicts), f"Perpetrators by stage; {before} as for cases."),
+            (
+                stage_chart(rix, "perpetrator", periods, verdicts),
+                f"Perpetrators by stage; {before} as for cases. 各诉讼阶段涉案人数，{before} 年同上。",
+            ),
             (
                 charge_chart(rix, periods, verdicts),
                 f"Cases by charge; the {before} values come only from the report or from ipgraph's derivations. "
                 "Where the report says “rose by N times”, the bar shows the reading the consistency checks settle "
-                "on; the other reading is drawn grey, with the check it fails.",
+                "on; the other reading is drawn grey, with the check it fails. "
+                "“增长N倍”取校验认可的理解，另一理解以灰色标出并注明不一致的校验。",
             ),
             (
                 share_chart(rix, periods, verdicts),
                 f"Each year's IP criminal cases as 100%: the shares the report states, the {before} share of a "
                 "right type it does not state derived from the counts (hatched); red: where the report's words "
-                "contradict its figures.",
+                "contradict its figures. 各年刑事案件按权利类型占比（合计 100%），"
+                "报告未给出的占比由案件数推算（斜线）；红色标出报告文字与数据矛盾之处。",
             ),
         ]
         for chart, caption in bar_charts:
@@ -682,7 +689,8 @@ def all_charts(store: ox.Store, ix: Index | None = None) -> list[Chart]:
         charts.append(
             Chart(
                 "sankey" + key,
-                "The derivation flow: band widths are case counts from the report; dashed links have no stated count.",
+                "The derivation flow from the total: band widths are case counts from the report; dashed links have no "
+                "stated count. 案件衍生流向：带宽为报告所载案件数，虚线表示报告未给出数量。",
                 sankey_svg(nodes, links, standalone=True, title=title),
                 inline,
                 w,
@@ -763,7 +771,7 @@ h2 { font-size: 17px; margin: 22px 0 6px; }
 .about { font-size: 13px; color: #444; margin: 6px 0 14px; }
 dl.about { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; }
 .about dt { font-weight: 700; }
-.about dd { margin: 0; }
+.about dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 700px) {
   header, main { padding-left: 12px; padding-right: 12px; }
   figure { overflow-x: auto; }

@@ -209,15 +209,16 @@ def index_opening(cards: list[ReportCard], licensed: list[tuple[str, str]]) -> s
         parts.append(f'<section class="report" id="report-{_e(card.id)}"><h2>{_e(title)}</h2>')
         if card.headlines:
             parts.append('<div class="headline">' + "".join(headline_html(h, card) for h in card.headlines) + "</div>")
-        facts = [("Report", f"{card.title_en} ({card.id})")]
+        facts = [("Report · 报告", f"{card.title_en} ({card.id})")]
         if card.publisher_en:
-            facts.append(("Publisher", card.publisher_en + (f" · {card.publisher_zh}" if card.publisher_zh else "")))
+            publisher = card.publisher_en + (f" · {card.publisher_zh}" if card.publisher_zh else "")
+            facts.append(("Publisher · 发布", publisher))
         if card.issued:
-            facts.append(("Issued", card.issued))
+            facts.append(("Issued · 日期", card.issued))
         if card.area or card.period:
-            facts.append(("Covers", ", ".join(x for x in (card.area, card.period) if x)))
+            facts.append(("Covers · 范围", ", ".join(x for x in (card.area, card.period) if x)))
         if card.languages:
-            facts.append(("Languages", ", ".join(card.languages)))
+            facts.append(("Languages · 语言", ", ".join(card.languages)))
         parts.append(
             '<dl class="about">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts) + "</dl></section>"
         )
