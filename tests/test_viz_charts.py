@@ -19,6 +19,7 @@ import pytest
 
 from ipgraph.prefixes import PREFIXES, sparql_prologue
 from ipgraph.store import SelectResult, run_query
+from ipgraph.viz.index import Obs
 
 OBS = PREFIXES["obs"] + "shanghai-2023-"
 CAT = PREFIXES["category"]
@@ -216,3 +217,46 @@ def test_no_chart_mixes_two_reports(combined_store: ox.Store, tmp_path: Path) ->
         ]
         used += [g["change"]["observation"] for g in spec.get("groups", []) if g.get("change", {}).get("observation")]
         assert {report_of[o] for o in used} <= {spec["report"]}, key
+
+
+def _obs(iri: str, value: str, interpretation: str) -> tuple[Obs, str]:
+    dims = {"measure": PREFIXES["measure"] + "count", "unit": PREFIXES["unit"] + "case"}
+    return Obs(iri, True, dims, period="2022", value=Decimal(value)), PREFIXES["interpretation"] + interpretation
+
+
+@pytest.mark.parametrize(
+    ("rejecting", "settled"),
+    [
+        ({"multiple-as-factor"}, "b"),
+        ({"multiple-as-increase"}, "a"),
+        (set(), None),
+        ({"multiple-as-factor", "multiple-as-increase"}, None),
+    ],
+)
+def test_a_reading_is_settled_only_when_it_alone_stands(rejecting: set[str], settled: str | None) -> None:
+    from ipgraph.viz.verdicts import INCONSISTENT, CheckResult, Verdicts
+
+    (a, ia), (b, ib) = _obs("a", "58.38", "multiple-as-factor"), _obs("b", "37.51", "multiple-as-increase")
+    v = Verdicts(interpretation={"a": ia, "b": ib}, sources={"a": {"s"}, "b": {"s"}})
+    v.checks = [
+        CheckResult(f"c-{r}", "k", INCONSISTENT, PREFIXES["interpretation"] + r, "l", "e", frozenset({"s"}))
+        for r in sorted(rejecting)
+    ]
+    chosen, others = v.settle([a, b])
+    assert (chosen.iri if chosen else None) == settled
+    assert {o.iri for o, _ in others} == {"a", "b"} - {settled}
+    assert all(bool(against) == (v.reading_of(o).rsplit("/", 1)[1] in rejecting) for o, against in others)
+
+
+def test_a_multiple_changes_by_its_reading() -> None:
+    from ipgraph.viz.bars import Value
+    from ipgraph.viz.index import Index
+    from ipgraph.viz.values import FACTOR, INCREASE, change_for
+
+    multiple = Obs("m", False, {"measure": PREFIXES["measure"] + "change-multiple"}, "2023", value=Decimal("1.8"))
+    as_increase = Value(Decimal("37.51"), derived=True, interpretation=INCREASE)
+    as_factor = Value(Decimal("58.38"), derived=True, interpretation=FACTOR)
+    now = Value(Decimal(105))
+    assert change_for(Index(), [multiple], as_increase, now).percent == 180  # type: ignore[union-attr]
+    assert change_for(Index(), [multiple], as_factor, now).percent == 80  # type: ignore[union-attr]
+    assert change_for(Index(), [multiple], None, now) is None  # no settled reading: no change shown

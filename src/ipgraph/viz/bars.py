@@ -315,7 +315,8 @@ def _bar(
     """A bar and its label; returns the SVG and where the label ends (roughly)."""
     v = g.values.get(period)
     if v is None:
-        text = f"{period}: not stated · 未公布"
+        settled = not g.alternatives.get(period)
+        text = f"{period}: not stated · 未公布" if settled else f"{period}: no reading settled by the checks · 无法判定"
         return [
             f'<text x="{x0 + 6}" y="{y + bar_h - 5}" font-size="12" fill="#999" font-style="italic">{_e(text)}</text>'
         ], x0 + 6 + label_size(text, 12)[0]
