@@ -416,7 +416,7 @@ def share_chart_svg(chart: BarChart, standalone: bool = False) -> str:
                 )
             labels.append((x, w, g, v))
             x += w
-        out_rows += _segment_labels(chart, labels, y + bar_h, label_w + plot_w + right - 10)
+        out_rows += _segment_labels(labels, y + bar_h, label_w + plot_w + right - 10)
         y += bar_h + 64 + 26
     notes, notes_h = notes_svg([f for _, f in chart.flags], y - 10)
     height = y + notes_h + (10 if notes_h else 0)
@@ -438,9 +438,7 @@ def share_chart_svg(chart: BarChart, standalone: bool = False) -> str:
     return "\n".join(out)
 
 
-def _segment_labels(
-    chart: BarChart, labels: list[tuple[float, float, Group, Value]], y: float, limit: float
-) -> list[str]:
+def _segment_labels(labels: list[tuple[float, float, Group, Value]], y: float, limit: float) -> list[str]:
     """Labels under the segments of a 100% bar, left to right, each pushed right of the one before, with a tick
     from its segment."""
     out: list[str] = []

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from ipgraph.prefixes import PREFIXES, sparql_prologue
 from ipgraph.store import SelectResult, run_query
-from ipgraph.viz.index import Obs, local_name
+from ipgraph.viz.index import Index, Obs, local_name
 
 UNAMBIGUOUS = PREFIXES["interpretation"] + "unambiguous"
 INCONSISTENT = PREFIXES["verdict"] + "inconsistent"
@@ -116,6 +116,24 @@ class Verdicts:
             wanted = set(observations)
             found = [c for c in found if c.subject in wanted]
         return sorted(found, key=lambda c: c.iri)
+
+
+def flag_text(ix: Index, check: CheckResult, en: str, zh: str) -> tuple[str, str]:
+    """The note of a contradiction in English and Chinese: what, the failing arithmetic, and the report's words."""
+    sections = ", ".join(check.sections)
+    quotes = ix.quotes.get(check.subject, [])
+    said = ""
+    if quotes:
+        text = " ".join(quotes[0].text.split())
+        text = text if len(text) <= 120 else text[:119] + "…"
+        said = f" The report: “{text}”" + (f" ({quotes[0].section})" if quotes[0].section else "") + "."
+    en_note = f"{en}: the report's own figures disagree ({ix.label(check.kind)}): {check.expression}.{said}"
+    if sections:
+        en_note += f" Sections {sections}."
+    zh_note = f"{zh}：报告数据自相矛盾（{ix.label(check.kind, 'zh')}）：{check.expression}"
+    if sections:
+        zh_note += f"；见 {sections}"
+    return en_note, zh_note + "。"
 
 
 def _select(store: ox.Store, text: str) -> SelectResult:
