@@ -7,6 +7,10 @@ from pathlib import Path
 
 from ipgraph.viz.model import View
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
 SITE_VIEWS = ("derivation", "charges", "institutions", "ontology", "all")
 #: the entity pages the site writes (the focus of the report, and one of each kind a reader asks about)
 SITE_ENTITIES = ("inst:supreme-peoples-procuratorate", "category:ip-criminal")
@@ -68,6 +72,40 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
+def _site_view(
+    build: Path,
+    name: str,
+    target: Path,
+    *,
+    lang: str,
+    size_by: str,
+    nav: list[tuple[str, str]],
+    focus: str | None = None,
+) -> tuple[list[tuple[Path, str]], str]:
+    """Write one view of the site; return what was written and the view's title (its label)."""
+    from ipgraph.viz.page import render_page, write_page
+
+    view = laid_out_view(build, name, size_by=size_by, focus=focus, depth=1)
+    text = render_page(view, lang, nav=nav, current=target.name)
+    write_page(target, text)
+    return [(target, f"{len(view.nodes):,} nodes, {len(view.edges):,} edges, {len(text.encode()):,} bytes")], view.title
+
+
+def _labels(store: ox.Store, curies: list[str]) -> dict[str, str]:
+    """The English label of each CURIE (the CURIE itself when it has none)."""
+    from ipgraph.prefixes import PREFIXES
+    from ipgraph.store import SelectResult, run_query
+
+    out = {}
+    for c in curies:
+        prefix, _, local = c.partition(":")
+        iri = PREFIXES.get(prefix, "") + local
+        result = run_query(store, f'SELECT ?l WHERE {{ <{iri}> rdfs:label ?l . FILTER(lang(?l) = "en") }}')
+        rows = result.rows if isinstance(result, SelectResult) else []
+        out[c] = rows[0]["l"].value if rows else c
+    return out
+
+
 def make_site(build: Path, out: Path, *, lang: str = "both", size_by: str = "count") -> list[tuple[Path, str]]:
     """Every graph view, two entity pages, the charts and an ``index.html`` that links them all."""
     from ipgraph.store import open_store
@@ -76,17 +114,18 @@ def make_site(build: Path, out: Path, *, lang: str = "both", size_by: str = "cou
 
     pages = [(f"{v}.html", v) for v in SITE_VIEWS]
     entities = [(f"entity-{_slug(e)}.html", e) for e in SITE_ENTITIES]
-    nav = [("index.html", "overview"), *pages, *[(f, f"entity: {e}") for f, e in entities]]
+    named = _labels(open_store(build), [e for _, e in entities])
+    nav = [("index.html", "overview"), *pages, *[(f, f"around {named[e]}") for f, e in entities]]
     written: list[tuple[Path, str]] = []
     summaries: list[tuple[str, str, str]] = []
     for file, name in pages:
-        w, _ = make_view(build, name, out / file, lang=lang, size_by=size_by, nav=nav)
+        w, title = _site_view(build, name, out / file, lang=lang, size_by=size_by, nav=nav)
         written += w
-        summaries.append((file, name, VIEWS[name]))
+        summaries.append((file, title, VIEWS[name]))
     for file, focus in entities:
-        w, _ = make_view(build, "entity", out / file, lang=lang, size_by=size_by, focus=focus, depth=1, nav=nav)
+        w, title = _site_view(build, "entity", out / file, lang=lang, size_by=size_by, nav=nav, focus=focus)
         written += w
-        summaries.append((file, f"entity: {focus}", f"the neighbourhood of {focus}"))
+        summaries.append((file, title, f"the neighbourhood of {focus}, one step out"))
     written += make_charts(build, out / "charts", nav=[(f"../{h}", t) for h, t in nav])
     written.append(write_site_index(open_store(build), out, summaries, nav))
     return written
