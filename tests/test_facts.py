@@ -100,7 +100,8 @@ def test_key_figures_read_off_the_report(store: object) -> None:
 
     q = """SELECT ?v WHERE { ?o a ipg:StatedObservation ; ipg:caseCategory ?c ; ipg:statUnit ?u ;
              ipg:statMeasure measure:count ; ipg:breakdown breakdown:total ; ipg:charge charge:ip-crime ;
-             ipg:rightType right:intellectual-property ; ipg:refPeriod "2023"^^xsd:gYear ; ipg:obsValue ?v }"""
+             ipg:rightType right:intellectual-property ; ipg:refPeriod <https://w3id.org/ipgraph/id/period/2023> ;
+             ipg:obsValue ?v }"""
     expected = {
         ("ip-criminal", "case"): "1369",
         ("ip-criminal", "perpetrator"): "2810",

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ipgraph import resources
-from ipgraph.catalog import REPORT_TYPE, CatalogQuery, find_query, load_catalog, report_iri
+from ipgraph.catalog import PERIOD_TYPE, REPORT_TYPE, CatalogQuery, find_query, load_catalog, period_iri, report_iri
 from ipgraph.errors import InputError
 from ipgraph.prefixes import PREFIXES
 from ipgraph.results import cell
@@ -109,9 +109,10 @@ class KnowledgeGraph:
                 continue  # no report given: every report, one block each
             if value is None:
                 raise InputError(f"missing parameter {p.name!r} for {name}")
-            if p.type == REPORT_TYPE:
+            if p.type in (REPORT_TYPE, PERIOD_TYPE):
                 try:
-                    bindings[p.name] = term_for(report_iri(p.name, value), "iri")
+                    to_iri = report_iri if p.type == REPORT_TYPE else period_iri
+                    bindings[p.name] = term_for(to_iri(p.name, value), "iri")
                 except ValueError as exc:
                     raise InputError(str(exc)) from None
                 continue

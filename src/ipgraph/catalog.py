@@ -5,7 +5,7 @@ A header looks like this (it stays valid SPARQL: every line is a comment)::
     #+ summary: Criminal cases by charge in a year, with their share of all IP criminal cases
     #+ description: Longer text. May span several lines, each starting with "#+ description:".
     #+ tags: criminal, charges
-    #+ param: period xsd:gYear = 2023 -- the reference year
+    #+ param: period period = 2023 -- the reference period
     #+ ordered: true
 
 A report-level query takes ``#+ param: report report -- …``: the value is a report id (its folder name, e.g.
@@ -15,7 +15,7 @@ every report, one block each.
 Parameters are SPARQL variables of the query; a value given by the user (or the default) is bound to the
 variable, never pasted into the query text.
 
->>> q = parse_query_text("cq", "#+ summary: S\\n#+ param: period xsd:gYear = 2023 -- year\\nSELECT * {}")
+>>> q = parse_query_text("cq", "#+ summary: S\\n#+ param: period period = 2023 -- year\\nSELECT * {}")
 >>> q.summary, q.params[0].name, q.params[0].default
 ('S', 'period', '2023')
 """
@@ -30,12 +30,14 @@ from ipgraph.errors import InputError
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s?(.*)$")
 #: The types a parameter may declare: an IRI, a report id, a plain string, an XSD datatype or a language tag.
-_PARAM_TYPE = re.compile(r"iri|report|string|xsd:[A-Za-z]+|@[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+_PARAM_TYPE = re.compile(r"iri|report|period|string|xsd:[A-Za-z]+|@[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
 _PARAM = re.compile(r"^(\w+)\s+(\S+)(?:\s*=\s*(.*?))?(?:\s+--\s+(.*))?$")
 _REPORT_ID = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
 
 #: The parameter type of a report id (``#+ param: report report``); unbound when no value is given.
 REPORT_TYPE = "report"
+#: The parameter type of a reference period (``#+ param: period period = 2023``): a year, years, a half-year …
+PERIOD_TYPE = "period"
 #: Where report identifiers live.
 REPORT_BASE = "https://w3id.org/ipgraph/id/report/"
 #: The reports of a graph: every report a data set is the source of.
@@ -61,6 +63,26 @@ def report_iri(name: str, value: str) -> str:
     if not _REPORT_ID.fullmatch(value):
         raise ValueError(f"parameter {name!r} takes a report id (its folder name, e.g. shanghai-2023), not {value!r}")
     return REPORT_BASE + value
+
+
+def period_iri(name: str, value: str) -> str:
+    """The IRI of the period ``value`` (``2023``, ``2017-2021``, ``2023-H1``, ``period:2023`` or the IRI itself).
+
+    >>> period_iri("period", "2023")
+    'https://w3id.org/ipgraph/id/period/2023'
+    >>> period_iri("period", "2023-H1")
+    'https://w3id.org/ipgraph/id/period/2023-h1'
+    >>> period_iri("period", "last year")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: parameter 'period' takes a period: a year (2023), ... not 'last year'
+    """
+    from ipgraph.periods import NOTATION, PERIOD_BASE, period_of_slug
+
+    slug = value.removeprefix(PERIOD_BASE).removeprefix("period:")
+    period = period_of_slug(slug) or period_of_slug(slug.lower())
+    if period is None:
+        raise ValueError(f"parameter {name!r} takes a period: {NOTATION}, not {value!r}")
+    return str(period.iri)
 
 
 def unknown_report_message(iri: str, known: list[str]) -> str:
@@ -126,7 +148,9 @@ def parse_query_text(name: str, text: str, path: os.PathLike[str] | str | None =
                 )
             if not _PARAM_TYPE.fullmatch(pm.group(2)):
                 raise InputError(
-                    f"unknown parameter type {pm.group(2)!r} (iri, report, string, xsd:TYPE or @LANG)", path, lineno
+                    f"unknown parameter type {pm.group(2)!r} (iri, report, period, string, xsd:TYPE or @LANG)",
+                    path,
+                    lineno,
                 )
             q.params.append(Param(pm.group(1), pm.group(2), pm.group(3), pm.group(4) or ""))
         elif key == "ordered":

@@ -125,7 +125,7 @@ def _bind(
 ) -> dict[str, object]:
     """Parameter values as RDF terms: declared types for catalog queries (which take no others), else IRIs for
     <…>/CURIEs."""
-    from ipgraph.catalog import REPORT_TYPE, report_iri
+    from ipgraph.catalog import PERIOD_TYPE, REPORT_TYPE, period_iri, report_iri
     from ipgraph.errors import InputError
     from ipgraph.prefixes import PREFIXES
     from ipgraph.store import term_for
@@ -149,9 +149,9 @@ def _bind(
             continue  # optional: every report, one block each
         if value is None:
             raise InputError(f"missing parameter {name!r}: give --param {name}=VALUE")
-        if type_ == REPORT_TYPE:
+        if type_ in (REPORT_TYPE, PERIOD_TYPE):
             try:
-                value, type_ = report_iri(name, value), "iri"
+                value, type_ = (report_iri if type_ == REPORT_TYPE else period_iri)(name, value), "iri"
             except ValueError as exc:
                 raise InputError(str(exc)) from None
         if type_ == "iri":

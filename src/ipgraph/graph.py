@@ -33,6 +33,7 @@ from ipgraph.facts import (
 )
 from ipgraph.namespace import ID_BASE, ID_PREFIXES, IPG, PREFIXES
 from ipgraph.numerals import value_occurs
+from ipgraph.periods import parse_period
 from ipgraph.safe_read import ONTOLOGY_LIMIT, read_bytes
 from ipgraph.source import SourceText
 
@@ -435,12 +436,12 @@ class _Builder:
             period = f.get("period", settings.get("period"))
             if period is None:
                 raise w.error(f"observation {obs.id} needs 'period' (or report.yaml 'period')")
-            period_lit = Literal(str(period), datatype=XSD.gYear)
+            period_iri = self.period(period, w)
             if f.get("area", settings.get("area")) is None:
                 raise w.error(f"observation {obs.id} needs 'area' (or report.yaml 'area'): the place it is about")
             area = self.curie(f.get("area", settings.get("area")), w, report)
             self.check_defined(area, w, str(f.get("area", settings.get("area"))))
-            dims: list[tuple[URIRef, Node]] = [(IPG.refPeriod, period_lit), (IPG.refArea, area)]
+            dims: list[tuple[URIRef, Node]] = [(IPG.refPeriod, period_iri), (IPG.refArea, area)]
             for name, (dim, prefix, default) in DIMENSION_FIELDS.items():
                 raw = f.get(name, default if name != "entity" else settings.get("observed_entity"))
                 if raw is None:
@@ -489,9 +490,20 @@ class _Builder:
                 base = f.get("base_period", settings.get("base_period"))
                 if base is None:
                     raise w.error(f"change observation {obs.id} needs 'base_period'")
-                g.add((iri, IPG.basePeriod, Literal(str(base), datatype=XSD.gYear)))
+                g.add((iri, IPG.basePeriod, self.period(base, w)))
             for q in quotes:
                 self.prov.add((iri, PROV.wasDerivedFrom, q))
+
+    def period(self, value: Any, where: Where) -> URIRef:
+        """The IRI of a reference period written in the data (``2023``, ``2017-2021``, ``2023-H1`` …), whose
+        description (an ``ipg:Period`` with its bounds) the facts graph gets once."""
+        try:
+            period = parse_period(value)
+        except ValueError as exc:
+            raise where.error(str(exc)) from None
+        for triple in period.triples():
+            self.facts.add(triple)
+        return period.iri
 
     def add_restated(self, report: ReportDef, items: list[tuple[str, Any, Where, list[URIRef], list[str]]]) -> None:
         """A figure the report states again elsewhere: one observation, one more quote."""

@@ -75,6 +75,7 @@ class IPG(DefinedNamespace):
     Opinions: URIRef
     Park: URIRef
     PartyCommittee: URIRef
+    Period: URIRef
     Person: URIRef
     Place: URIRef
     Plan: URIRef
@@ -124,13 +125,16 @@ class IPG(DefinedNamespace):
     computedUpperBound: URIRef
     concerns: URIRef
     concurrentCharge: URIRef
+    containsPeriod: URIRef
     definedByFootnote: URIRef
     definedInArticle: URIRef
     derivationMethod: URIRef
     derivedFromCase: URIRef
     derivesFrom: URIRef
     editionNumber: URIRef
+    endMonth: URIRef
     endOffset: URIRef
+    endYear: URIRef
     establishedBy: URIRef
     expression: URIRef
     firstOfItsKind: URIRef
@@ -175,7 +179,9 @@ class IPG(DefinedNamespace):
     sha256: URIRef
     shareOf: URIRef
     sourceFunction: URIRef
+    startMonth: URIRef
     startOffset: URIRef
+    startYear: URIRef
     statMeasure: URIRef
     statUnit: URIRef
     statedLowerBound: URIRef

@@ -50,6 +50,7 @@ ID_PREFIXES: tuple[str, ...] = (
     "section",
     "source",
     "reference",
+    "period",
     "quote",
     "obs",
     "dataset",

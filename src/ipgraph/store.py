@@ -65,7 +65,15 @@ def open_store(build_dir: os.PathLike[str] | str) -> ox.Store:
 
 
 def term_for(value: str, type_: str) -> ox.NamedNode | ox.Literal:
-    """A parameter value as an RDF term: ``iri`` gives an IRI, ``xsd:T`` a typed literal, ``string`` a plain one."""
+    """A parameter value as an RDF term: ``iri`` gives an IRI, ``period`` a period's IRI (``2023`` →
+    ``period:2023``), ``xsd:T`` a typed literal, ``string`` a plain one."""
+    if type_ == "period":
+        from ipgraph.catalog import period_iri
+
+        try:
+            return ox.NamedNode(period_iri("period", value))
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     if type_ == "iri":
         try:
             return ox.NamedNode(value)

@@ -524,7 +524,7 @@ def bind_params(declared: dict[str, tuple[str, str | None]], given: dict[str, st
     >>> bind_params({"report": ("report", None)}, {"report": ""})
     {}
     """
-    from ipgraph.catalog import REPORT_TYPE, report_iri
+    from ipgraph.catalog import PERIOD_TYPE, REPORT_TYPE, period_iri, report_iri
     from ipgraph.store import term_for
 
     unknown = sorted(set(given) - set(declared))
@@ -537,9 +537,9 @@ def bind_params(declared: dict[str, tuple[str, str | None]], given: dict[str, st
             continue  # optional (an empty field of the query page too): every report, one block each
         if value is None:
             raise HttpError(400, f"missing parameter {name!r}")
-        if type_ == REPORT_TYPE:
+        if type_ in (REPORT_TYPE, PERIOD_TYPE):
             try:
-                value, type_ = report_iri(name, value), "iri"
+                value, type_ = (report_iri if type_ == REPORT_TYPE else period_iri)(name, value), "iri"
             except ValueError as exc:
                 raise HttpError(400, str(exc)) from None
         if type_ == "iri":

@@ -29,6 +29,7 @@ from rdflib import RDF, SKOS, Dataset, Graph, URIRef
 from rdflib.term import Node
 
 from ipgraph.namespace import IPG
+from ipgraph.periods import period_of_slug
 from ipgraph.trends.intervals import INFINITY, Interval
 from ipgraph.trends.observations import ROUNDED_MEASURES, Obs, local
 
@@ -380,7 +381,20 @@ class Engine:
                     elif found:
                         self._within_check(t, found)
 
-    def _total_check(self, total: Obs, parts: list[Obs], n_members: int, what: str) -> None:
+    def check_years_add_up(self) -> None:
+        """A count stated for a span of years (2017–2021) against the counts stated for each of its years."""
+        for total in self.obs:
+            period = period_of_slug(total.period)
+            if total.measure != "count" or period is None or not period.years():
+                continue
+            ds = str(total.dataset)
+            years = [self.stated(ds, {**total.dims, "period": y.slug}) for y in period.years()]
+            found = [o for o in years if o is not None]
+            self._total_check(total, found, len(years), "year", "years-add-up")
+
+    def _total_check(
+        self, total: Obs, parts: list[Obs], n_members: int, what: str, kind: str = "total-vs-parts"
+    ) -> None:
         if not parts:
             return
         s = sum((p.value or Fraction(0) for p in parts), Fraction(0))
@@ -406,7 +420,7 @@ class Engine:
         self.checks.append(
             Check(
                 slug,
-                "total-vs-parts",
+                kind,
                 expr,
                 total.interval(),
                 Interval.exact(s),
@@ -542,7 +556,14 @@ class Engine:
         for t in self.trends:
             ds = str(t.dataset)
             current_dims = {**t.dims}
-            prior_period = t.base_period or str(int(t.period) - 1)
+            if t.base_period is not None:
+                prior_period = t.base_period
+            else:
+                period = period_of_slug(t.period)
+                previous = period.previous_year() if period is not None else None
+                if previous is None:
+                    continue  # a span or part of a year states no base period: nothing to compare with
+                prior_period = previous.slug
             figures = ds.replace("-trends", "")
             if t.measure == "share":
                 now = self._share_values(figures, current_dims)
@@ -822,3 +843,4 @@ class Engine:
         self.check_trends()
         self.check_across_reports()
         self.check_editions()
+        self.check_years_add_up()

@@ -11,6 +11,7 @@ from rdflib import DCTERMS, RDF, RDFS, XSD, Dataset, Literal, URIRef
 
 from ipgraph.graph import GRAPH_DERIVED, GRAPH_FACTS, id_iri
 from ipgraph.namespace import IPG
+from ipgraph.periods import period_of_slug
 from ipgraph.prefixes import PREFIXES
 from ipgraph.trends.arithmetic import Check, Derived, Engine, Structure
 from ipgraph.trends.intervals import INFINITY, Interval
@@ -51,6 +52,9 @@ def derive_into(ds: Dataset) -> Engine:
         rid = _report_of(next(dataset_of[s] for s in d.sources if s in dataset_of))
         datasets.add(rid)
         _emit_derived(out, d, rid, entity_iri)
+    for period in set(out.subjects(RDF.type, IPG.Period)):
+        if (period, RDF.type, IPG.Period) in facts:
+            out.remove((period, None, None))  # the facts describe it already; the derived graph names it only
     for c in engine.checks:
         rid = _report_of(next((dataset_of[o] for o in c.observations if o in dataset_of), "x"))
         _emit_check(out, c, rid, union)
@@ -76,7 +80,11 @@ def _emit_derived(out: object, d: Derived, rid: str, entity_iri: Mapping[str, ob
     for name, prop in DIMENSIONS.items():
         code = d.dims[name]
         if name == "period":
-            out.add((iri, prop, Literal(code, datatype=XSD.gYear)))
+            period = period_of_slug(code)
+            assert period is not None, code  # a slug of a period the facts name
+            out.add((iri, prop, period.iri))
+            for triple in period.triples():  # a derived year the facts may not name (2022)
+                out.add(triple)
         elif name == "entity":
             ent = entity_iri.get(code)
             out.add((iri, prop, ent if isinstance(ent, URIRef) else URIRef(code)))

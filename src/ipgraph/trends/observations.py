@@ -114,7 +114,7 @@ def load_observations(ds: Dataset | Graph) -> list[Obs]:
             dims,
             value,
             local(ds.value(o, IPG.valueQualifier) or "exact"),
-            str(base) if base is not None else None,
+            local(base) if base is not None else None,
             share_of if isinstance(share_of, URIRef) else None,
             quotes,
             quote_texts=quote_texts,

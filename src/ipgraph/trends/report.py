@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from ipgraph.periods import period_of_slug, period_slug
 from ipgraph.prefixes import sparql_prologue
 from ipgraph.results import cell, render
 from ipgraph.store import SelectResult, run_query
@@ -224,7 +225,7 @@ class Figures:
             local = r["o"].value.rsplit("/", 1)[-1]
             name = local.split("-derived-", 1)[1] if "-derived-" in local else local
             dims = {k: cell(r.get(k)) for k in ("cat", "charge", "right", "bd", "unitc", "m")}
-            dims["p"] = str(r["p"].value) if r.get("p") is not None else ""
+            dims["p"] = period_slug(str(r["p"].value)) if r.get("p") is not None else ""
             self.by_name[name].append((_report_id(r["rep"].value), dims))
 
     def indicator(self, check: str, label: str, reports: set[str]) -> str:
@@ -288,10 +289,14 @@ def trends_rows(store: ox.Store, report: str | None = None) -> list[dict[str, st
     for r in result.rows:
         if report is not None and _report_id(r["rep"].value) != report:
             continue
-        by_key[(*(cell(r[d]) for d in _DIMS), r["p"].value)].append(r)
+        by_key[(*(cell(r[d]) for d in _DIMS), period_slug(r["p"].value))].append(r)
     rows: list[dict[str, str]] = []
     for key, current in sorted(by_key.items()):
-        prior_key = (*key[:-1], str(int(key[-1]) - 1))
+        period = period_of_slug(key[-1])
+        previous = period.previous_year() if period is not None else None
+        if previous is None:
+            continue  # a span of years or a part of one: no year-on-year change to show
+        prior_key = (*key[:-1], previous.slug)
         for now in (c for c in current if cell(c["kind"]) == "stated"):
             for before in by_key.get(prior_key, []):
                 rep, cat, charge, right, bd, unit, _, area, _, measure = key[:-1]

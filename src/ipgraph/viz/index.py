@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
+from ipgraph.periods import period_slug
 from ipgraph.prefixes import ID_BASE, PREFIXES
 from ipgraph.results import compact
 from ipgraph.store import SelectResult, run_query
@@ -250,8 +251,8 @@ def load_index(store: ox.Store) -> Index:
             iri=iri,
             derived=r["cls"].value.endswith("DerivedObservation"),
             dims=dims,
-            period=_value(r.get("period")),
-            base=_value(r.get("base")),
+            period=period_slug(_value(r.get("period"))),  # "2023", "2017-2021": the period's slug
+            base=period_slug(_value(r.get("base"))),
             value=_decimal(r.get("value")),
             low=_decimal(r.get("low")),
             high=_decimal(r.get("high")),
