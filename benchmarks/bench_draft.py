@@ -1,11 +1,16 @@
 """How good `ipgraph draft` is: each report with hand-written facts drafted from its text and compared with them.
 
-For every report folder under the given data folders (default: data/ and tests/fixtures/), the draft of its source
-text is compared with its fact files (``ipgraph.draft.evaluate``): recall and precision of figures (value, measure,
-unit and period right, the number inside one of the figure's quotes), of figures with every dimension right, and of
-mentions of known entities; and the time the draft takes (median of 5 runs, the vocabulary loaded once, as in the
-verb). The rules were tuned on ``shanghai-2023`` (English) and ``invented-qinghu-2024`` (simplified Chinese) only:
-every other report is a measurement on text the rules were not shaped by. Results: ``benchmarks/results/draft.json``.
+For every report folder under the given data folders (default: data/, tests/fixtures/, tests/fixtures/draft/), the
+draft of its source text is compared with its fact files (``ipgraph.draft.evaluate``): recall and precision of
+figures (value, measure, unit and period right, the number inside one of the figure's quotes), of figures with every
+dimension right, and of mentions of known entities; and the time the draft takes (median of 5 runs, the vocabulary
+loaded once, as in the verb). The rules were tuned on ``shanghai-2023`` (English) and ``invented-qinghu-2024``
+(simplified Chinese), and on ``invented-minhang-2023`` and ``invented-shanghai-2024``, whose misses ("61 of these
+cases", "rose by 25.0% to 35.") shaped rules of the figure reader once they had been looked at: those four are
+"tuned on". Every other report is a measurement on text the rules were not shaped by ("held out"), among them the
+two of ``tests/fixtures/draft/``, written with their facts before any draft of them was made. The figures of each
+role are also pooled (matched over hand-written, over all its reports), the way the aims are stated. Results:
+``benchmarks/results/draft.json``.
 
     python benchmarks/bench_draft.py [DATA_DIR ...]
 """
@@ -17,9 +22,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNED_ON = {"shanghai-2023", "invented-qinghu-2024"}
+TUNED_ON = {"shanghai-2023", "invented-qinghu-2024", "invented-minhang-2023", "invented-shanghai-2024"}
+DEFAULT_DATA_DIRS = [ROOT / "data", ROOT / "tests" / "fixtures", ROOT / "tests" / "fixtures" / "draft"]
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +34,7 @@ def main(argv: list[str]) -> int:
     from ipgraph.draft.vocabulary import load_vocabulary
     from ipgraph.facts import find_report_folders, load_report
 
-    data_dirs = [Path(a) for a in argv] or [ROOT / "data", ROOT / "tests" / "fixtures"]
+    data_dirs = [Path(a) for a in argv] or DEFAULT_DATA_DIRS
     data_dirs = [d for d in data_dirs if (d / "reports").is_dir()]
     t = time.perf_counter()
     vocabulary = load_vocabulary(ROOT / "ontology" / "ipgraph.ttl", [ROOT / "data"])
@@ -42,7 +49,7 @@ def main(argv: list[str]) -> int:
             rows.append(
                 {
                     "report": e.report,
-                    "role": "tuned on" if e.report in TUNED_ON else "measured",
+                    "role": "tuned on" if e.report in TUNED_ON else "held out",
                     "characters": len(text),
                     "figures": {
                         "recall": e.figures.recall,
@@ -50,8 +57,14 @@ def main(argv: list[str]) -> int:
                         "matched": e.figures.matched_gold,
                         "hand_written": e.figures.gold,
                         "proposed": e.figures.draft,
+                        "right_proposed": e.figures.matched_draft,
                     },
-                    "all_dimensions": {"recall": e.all_dimensions.recall, "precision": e.all_dimensions.precision},
+                    "all_dimensions": {
+                        "recall": e.all_dimensions.recall,
+                        "precision": e.all_dimensions.precision,
+                        "matched": e.all_dimensions.matched_gold,
+                        "right_proposed": e.all_dimensions.matched_draft,
+                    },
                     "mentions": {"recall": e.mentions.recall, "precision": e.mentions.precision},
                     "draft_seconds": statistics.median(r.seconds for r in runs),
                 }
@@ -67,10 +80,36 @@ def main(argv: list[str]) -> int:
             f"{d['recall']:>6.1%}/{d['precision']:<6.1%} {m['recall']:>6.1%}/{m['precision']:<6.1%} "
             f"{r['draft_seconds']:>6.3f}s"
         )
+    pooled = {role: _pooled([r for r in rows if r["role"] == role]) for role in ("tuned on", "held out")}
+    for role, p in pooled.items():
+        print(
+            f"{role + ' (pooled)':<38} {p['figures_recall']:>6.1%}/{p['figures_precision']:<6.1%} "
+            f"{p['all_dimensions_recall']:>6.1%}/{p['all_dimensions_precision']:<6.1%}"
+        )
     out = ROOT / "benchmarks" / "results" / "draft.json"
-    out.write_text(json.dumps({"vocabulary_seconds": vocabulary_seconds, "reports": rows}, indent=1) + "\n")
+    result = {"vocabulary_seconds": vocabulary_seconds, "pooled": pooled, "reports": rows}
+    out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
+
+
+def _pooled(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Figures of several reports taken together: recall over all hand-written figures, precision over all proposed."""
+    gold = sum(r["figures"]["hand_written"] for r in rows)
+    proposed = sum(r["figures"]["proposed"] for r in rows)
+
+    def total(part: str, key: str) -> int:
+        return sum(int(r[part][key]) for r in rows)
+
+    return {
+        "reports": len(rows),
+        "hand_written": gold,
+        "proposed": proposed,
+        "figures_recall": total("figures", "matched") / gold if gold else 1.0,
+        "figures_precision": total("figures", "right_proposed") / proposed if proposed else 1.0,
+        "all_dimensions_recall": total("all_dimensions", "matched") / gold if gold else 1.0,
+        "all_dimensions_precision": total("all_dimensions", "right_proposed") / proposed if proposed else 1.0,
+    }
 
 
 if __name__ == "__main__":

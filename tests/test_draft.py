@@ -114,3 +114,23 @@ def test_chinese_figures_with_measure_words_and_qualifiers(vocabulary: Vocabular
     assert found["二十余件"][3] == "more-than"
     assert found["二十余件"][4]["category"] == "civil-supervision"
     assert "6.9万元" not in found, "money has no measure in the ontology: left for review, not proposed"
+
+
+def test_part_of_the_cases_before_and_a_count_that_ends_its_clause() -> None:
+    from ipgraph.draft.figures import read_figures
+    from ipgraph.draft.sentences import split_sentences
+
+    text = (
+        "In 2024 there were 40 copyright cases; 12 of these cases concerned software, and book piracy made up 9. "
+        "Supervision cases rose by 20.0% to 30."
+    )
+    read = {
+        f.written: (f.measure, f.unit)
+        for s in split_sentences(text)
+        for f in read_figures(text, s, "2024")
+        if not f.is_year and f.skipped is None
+    }
+    assert read["12"] == ("count", "case"), "“N of these cases”: part of the cases named before"
+    assert read["9"] == ("count", "case"), "a count that ends its clause is in the unit named before it"
+    assert read["30"] == ("count", "case")
+    assert read["20.0"] == ("change-rate", "case")

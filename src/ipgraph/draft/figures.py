@@ -37,7 +37,7 @@ UNIT_WORDS: dict[str, str] = {
     "companies": "entity", "part": "part", "parts": "part", "pathway": "pathway", "pathways": "pathway",
     "station": "service-station", "stations": "service-station", "types": "cause-type", "type": "cause-type",
     "levels": "procuratorate-level", "level": "procuratorate-level", "entities": "entity", "entity": "entity",
-    "organizations": "entity", "units": "entity",
+    "organizations": "entity", "units": "entity", "litigation": "case", "litigations": "case",
 }  # fmt: skip
 _UNIT_NOUN = re.compile(r"\b(" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
@@ -107,6 +107,9 @@ def _unit_after(after: str) -> tuple[str | None, str, int]:
         lw = w.group(0).lower()
         if lw == "ones" or (lw == "of" and re.match(r"\s*(them|which|whom)\b", after[w.end() :])):
             return "inherit", " ".join(modifiers), w.end()
+        part_of = re.match(r"\s+(?:these|those|the|such|all)\s+(?:[\w-]+\s+){0,2}?(\w+)\b", after[w.end() :])
+        if lw == "of" and not modifiers and part_of and part_of.group(1).lower() in UNIT_WORDS:
+            return UNIT_WORDS[part_of.group(1).lower()], "", w.end() + part_of.end()
         if lw in UNIT_WORDS and not (lw in ("type", "types", "level", "levels", "part", "parts") and modifiers):
             return UNIT_WORDS[lw], " ".join([*modifiers, w.group(0)]), w.end()
         if lw in STOP_WORDS:
@@ -306,7 +309,9 @@ def _classify(f: Figure, before: str, after: str) -> None:
             f.value = -f.value
     else:
         f.measure = "count"
-    ellipsis = re.match(r"\s*(in|at|as|were|was|are|is|from|by|for|provided|complained|concluded|[a-z]+ed)\b", after)
+    ellipsis = re.match(
+        r"\s*(?:(in|at|as|were|was|are|is|from|by|for|provided|complained|concluded|[a-z]+ed)\b|[.,;:]|$)", after
+    )
     if unit is None and re.search(r"\b(reached|exceeded|totall?ed|numbered)\s*$", before):
         counted = re.search(r"\bnumber of (?:the )?(?:[\w-]+ ){0,4}?(" + _UNIT_NOUN.pattern[3:-3] + r")\b", before)
         nouns = _UNIT_NOUN.findall(before)
