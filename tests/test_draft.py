@@ -134,3 +134,30 @@ def test_part_of_the_cases_before_and_a_count_that_ends_its_clause() -> None:
     assert read["9"] == ("count", "case"), "a count that ends its clause is in the unit named before it"
     assert read["30"] == ("count", "case")
     assert read["20.0"] == ("change-rate", "case")
+
+
+MIXED = "In 2024 the procuratorate accepted 12 cases (十二件). Two teams were set up. 其中Mr. Wang案3件。"
+
+
+def test_lang_forces_the_number_reader_and_the_sentence_ends(vocabulary: Vocabulary) -> None:
+    def read(language: str | None) -> list[str]:
+        return [p.figure.written for b in propose(MIXED, vocabulary, "2024", language) for p in b.proposals]
+
+    assert read(None) == ["12", "十二件", "Two", "3件"], "by default each passage is read in its own script"
+    assert read("en") == ["12", "Two"], "English only: the Chinese numerals are left alone"
+    assert read("zh") == ["12", "十二件", "3件"], "Chinese: no English number words"
+    sentences = [b.sentence.text for b in propose(MIXED, vocabulary, "2024", "zh")]
+    assert sentences == [MIXED], "Chinese sentence ends only: “. ” before a capital does not end a sentence"
+
+
+def test_lang_option_of_the_verb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "mixed-2024.txt"
+    text.write_text(MIXED, encoding="utf-8")
+    drafts = {}
+    for lang, said in (("auto", "(en detected, 2024)"), ("en", "(en, 2024)"), ("zh", "(zh, 2024)")):
+        out = tmp_path / lang
+        assert main(["draft", str(text), "--lang", lang, "-o", str(out)]) == 0, capsys.readouterr().err
+        assert said in capsys.readouterr().out
+        drafts[lang] = (out / "reports" / "mixed-2024" / "draft.yaml").read_text(encoding="utf-8")
+    assert "review: 十二件" in drafts["auto"] and "review: 十二件" not in drafts["en"]
+    assert "value: 2," in drafts["en"] and "value: 2," not in drafts["zh"]

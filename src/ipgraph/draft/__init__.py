@@ -60,12 +60,13 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         raise InputError("no report year found in the text: give --period YEAR", text_path)
     out = Path(args.output or f"{report_id}-draft")
     check_dir(out, "draft", [text_path])
-    language = args.lang if args.lang != "auto" else _detect_language(text)
+    forced = None if args.lang == "auto" else str(args.lang)
+    language = forced or _detect_language(text)
     from ipgraph import resources
 
     data_dirs, _ = resources.data_dirs([Path(d) for d in args.data], bundled=not args.no_bundled)
     vocabulary = load_vocabulary(Path(args.ontology or resources.ontology_file()), data_dirs)
-    blocks = propose(text, vocabulary, period)
+    blocks = propose(text, vocabulary, period, forced)
     settings = guess_settings(report_id, text_path.name, period, blocks)
     from ipgraph.scaffold import schema_line
 
@@ -78,7 +79,8 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     complete = sum(1 for p in proposals if p.complete and p.restates is None)
     review = sum(1 for p in proposals if p.review() or not p.complete)
     skipped = sum(len(b.skipped) for b in blocks)
-    print(f"drafted {report_id} ({language}, {period}) in {time.perf_counter() - t0:.2f}s:")
+    how = language if forced else f"{language} detected"
+    print(f"drafted {report_id} ({how}, {period}) in {time.perf_counter() - t0:.2f}s:")
     print(
         f"  {complete} figures proposed, {sum(1 for p in proposals if p.restates)} restatements, "
         f"{review} with something to review"
@@ -99,7 +101,13 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     )
     p.add_argument("text", help="the report's text (UTF-8)")
     p.add_argument("--report-id", help="the report's id, a slug (default: from the file name)")
-    p.add_argument("--lang", choices=("auto", "en", "zh"), default="auto", help="the text's language")
+    p.add_argument(
+        "--lang",
+        choices=("auto", "en", "zh"),
+        default="auto",
+        help="the text's language: forces the number reader and the sentence ends (default: by the script of each "
+        "passage)",
+    )
     p.add_argument("--period", help="the report's year (default: the year its opening names most)")
     p.add_argument("-o", "--output", help="folder to write (default: ./ID-draft)")
     p.add_argument(

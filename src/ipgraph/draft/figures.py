@@ -130,11 +130,15 @@ def _phrase_after(after: str) -> str:
     return " ".join(text.split()[:14])
 
 
-def read_figures(text: str, sentence: Span, report_period: str) -> list[Figure]:
-    """Every figure of one sentence (years included, flagged), read in context."""
+def read_figures(text: str, sentence: Span, report_period: str, language: str | None = None) -> list[Figure]:
+    """Every figure of one sentence (years included, flagged), read in context.
+
+    ``language`` (``"en"`` or ``"zh"``) forces the number reader and the reading of each number; by default both are
+    chosen by the script around each number.
+    """
     s = sentence.text
     figures: list[Figure] = []
-    for m in find_numbers(s):
+    for m in find_numbers(s, language):
         if m.value is None:
             continue
         before, after = s[: m.start], s[m.end :]
@@ -147,7 +151,8 @@ def read_figures(text: str, sentence: Span, report_period: str) -> list[Figure]:
             continue
         if m.kind == "ordinal" and not RANK.search(before[-40:] + m.text):
             continue  # "Firstly", "the first case", "一是": not a figure
-        if _CJK.search(m.text) or _CJK.search(before[-1:] + after[:1]):
+        chinese = _CJK.search(m.text) or _CJK.search(before[-1:] + after[:1])
+        if language == "zh" or (chinese and language != "en"):
             f.skipped = {"date": "a date", "amount": "an amount of money (the ontology has no measure for money yet)",
                          "vague": "a vague amount"}.get(m.kind)  # fmt: skip
             if f.skipped is None:

@@ -75,8 +75,12 @@ class Block:
     skipped: list[Figure] = field(default_factory=list)
 
 
-def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
-    """Blocks of proposals for every sentence that carries a figure or names a known entity."""
+def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None = None) -> list[Block]:
+    """Blocks of proposals for every sentence that carries a figure or names a known entity.
+
+    ``language`` (``"en"`` or ``"zh"``) forces the sentence splitter and the number reader; by default the script
+    of each stretch of text decides.
+    """
     blocks: list[Block] = []
     seen_ids: dict[str, int] = {}
     keys: dict[tuple[str, ...], Proposal] = {}
@@ -84,8 +88,8 @@ def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
     last_actor: Figure | None = None
     paragraph_end, topic = 0, None
     dims_of: dict[int, dict[str, Guess]] = {}
-    for sentence in split_sentences(text):
-        read = [f for f in read_figures(text, sentence, period) if not f.is_year]
+    for sentence in split_sentences(text, language):
+        read = [f for f in read_figures(text, sentence, period, language) if not f.is_year]
         figures = [f for f in read if f.skipped is None]
         for f in figures:
             if f.anchor is not None or not previous:
