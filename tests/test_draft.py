@@ -161,3 +161,60 @@ def test_lang_option_of_the_verb(tmp_path: Path, capsys: pytest.CaptureFixture[s
         drafts[lang] = (out / "reports" / "mixed-2024" / "draft.yaml").read_text(encoding="utf-8")
     assert "review: 十二件" in drafts["auto"] and "review: 十二件" not in drafts["en"]
     assert "value: 2," in drafts["en"] and "value: 2," not in drafts["zh"]
+
+
+def _drafted(text: str, vocabulary: Vocabulary) -> dict[str, tuple[str | None, str | None, Decimal, dict[str, str]]]:
+    return {
+        p.figure.written: (p.figure.measure, p.figure.unit, p.figure.value, {d: g.code for d, g in p.dims.items()})
+        for b in propose(text, vocabulary, "2024")
+        for p in b.proposals
+    }
+
+
+def test_changes_said_as_more_or_less_than_and_changes_of_a_duration(vocabulary: Vocabulary) -> None:
+    found = _drafted(
+        "The procuratorates took in 800 criminal cases, 11.0% more than in the previous year, "
+        "and 60 civil cases, 5.0% fewer than in 2023.\n"
+        "1．办案时间。审查起诉平均用时30.5天，较上年缩短一成。\n"
+        "Cases of transfer to administrative authorities exceeded 60%.",
+        vocabulary,
+    )
+    assert found["11.0"][:3] == ("change-rate", "case", Decimal("11.0"))
+    assert found["5.0"][:3] == ("change-rate", "case", Decimal("-5.0"))
+    assert "1" not in found, "“1．” before Chinese is paragraph numbering"
+    assert found["30.5天"][:2] == ("average-duration", "case")
+    assert found["一成"][:3] == ("change-rate", "case", Decimal(-10)), "the change of the duration before it"
+    assert found["60"][:2] == ("share", "case"), "a share is of its subject, not of the last noun"
+
+
+def test_categories_from_the_lead_in_own_words_and_the_whole(vocabulary: Vocabulary) -> None:
+    found = _drafted(
+        "In terms of the completed administrative public-interest cases, four were concluded at the pre-litigation "
+        "stage and two at the examination and prosecution stage. One case was selected as a guiding case and three "
+        "as typical cases. There were 40 civil supervision cases, including 12 cases where procuratorial suggestions "
+        "on rectification of violations were made. We supervised registration of 50 cases as well as pursuit and "
+        "prosecution of 44 perpetrators. Selling goods bearing counterfeit registered trademarks made up 20 of these "
+        "cases. They decided not to prosecute in 17 cases.",
+        vocabulary,
+    )
+    four, two = found["four"][3], found["two"][3]
+    assert (four["category"], four["breakdown"]) == ("administrative-pil", "concluded-pre-litigation")
+    assert (two["category"], two["breakdown"]) == ("administrative-pil", "concluded-at-prosecution-stage")
+    assert found["three"][3]["category"] == "typical-case", "its own words before the first figure's"
+    twelve = found["12"][3]
+    assert (twelve["category"], twelve["function"]) == ("rectification-suggestion", "civil"), "as the 40 civil"
+    assert found["50"][3]["category"] == "registration-supervision"
+    assert found["44"][3]["category"] == "pursuit-prosecution", "the words since “as well as”"
+    assert found["20"][3]["charge"] == "art-214-selling-counterfeit-trademark-goods", "goods / commodities"
+    assert found["17"][3]["category"] == "non-prosecution"
+
+
+def test_a_section_heading_that_names_one_category(vocabulary: Vocabulary) -> None:
+    found = _drafted(
+        "IV. Comprehensive Performance of Procuratorial Functions\n(I) Overall Situation\n"
+        "1. There were 12 criminally derivative cases.\n"
+        "V. Civil, Administrative and Public-Interest Litigation\n1. There were 7 derivative cases.",
+        vocabulary,
+    )
+    assert found["12"][3]["category"] == "comprehensive-performance"
+    assert "category" not in found["7"][3], "a heading that names several categories names none"

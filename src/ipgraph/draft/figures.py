@@ -80,8 +80,11 @@ class Figure:
     qualifier: str = "exact"
     form: str = "stated"
     phrase: str = ""  # the words that say what is counted
+    own_phrase: str = ""  # the words after the number, when ``phrase`` also has those of the figure it is about
+    own_context: str = ""  # the words before the number, when ``context`` also has those of the figure it is about
     context: str = ""  # the words of the clause before the number
     anchor: Figure | None = None  # the count a share, change or rank is about
+    part_of: Figure | None = None  # the count a count is part of ("28 cases, including 15 where …")
     notes: list[str] = field(default_factory=list)
     is_year: bool = False
     skipped: str | None = None  # why the number is not read as a figure
@@ -118,13 +121,17 @@ def _unit_after(after: str) -> tuple[str | None, str, int]:
     return None, "", 0
 
 
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred"
+
+
 def _phrase_after(after: str) -> str:
     """The words after the unit that say what is counted ("of selling commodity with …"), up to a new clause."""
     m = re.match(r"[^,;。；，.]*", after)
     text = m.group(0) if m else ""
     text = re.split(
-        r"\b(?:involving|including|ranking|accounting|where the number)\b|\d"
-        r"|\band\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+        rf"\b(?:involving|including)\b(?=\W+(?:[\w-]+\W+){{0,3}}?(?:\d+|{_NUMBER_WORDS})\b)"
+        rf"|\b(?:and|as well as)\b(?=\s+(?:(?!involving|including|with)[\w-]+\s+){{0,4}}?(?:\d+|{_NUMBER_WORDS})\b)"
+        r"|\b(?:ranking|accounting|where the number)\b|\d",
         text,
     )[0]
     return " ".join(text.split()[:14])
@@ -281,6 +288,12 @@ def _classify(f: Figure, before: str, after: str) -> None:
         )
         if of_what:
             f.unit = UNIT_WORDS[of_what.group(1).lower()]
+        than = re.match(r"\s*(?:%|％|percent\b|per cent\b)\s+(more|higher|greater|fewer|less|lower)\s+than\b", after)
+        if than:  # "11.0% more than in the previous year"
+            f.measure, f.form = "change-rate", "N% more than"
+            if than.group(1) in ("fewer", "less", "lower"):
+                f.value, f.form = -f.value, "N% less than"
+            return
         if re.search(r"\bto\s*$", lb) or (SHARE.search(in_clause[-60:]) and not re.search(r"\bby\s*$", lb)):
             f.measure, f.form = ("rate", "rate of") if RATE.search(in_clause[-60:]) else ("share", "accounting for")
         elif INCREASE.search(direction_text) or DECREASE.search(direction_text):
@@ -342,7 +355,16 @@ def _classify(f: Figure, before: str, after: str) -> None:
     else:
         f.notes.append("no unit noun after the number: say what it counts")
     f.phrase = " ".join([modifiers, _phrase_after(after[unit_end:])]).strip()
-    f.context = " ".join(in_clause.split()[-12:])
+    f.context = " ".join(_own_words(in_clause).split()[-12:])
+
+
+def _own_words(clause: str) -> str:
+    """The words of a clause that belong to the figure at its end: after "and" / "as well as" that follows the figure
+    before it ("283 cases as well as pursuit and prosecution of 213 …"), else the whole clause ("nine types of causes
+    at three levels")."""
+    parts = re.split(rf"\d+(?:\.\d+)?%?|\b(?:{_NUMBER_WORDS})\b", clause, flags=re.IGNORECASE)
+    joined = re.search(r"\b(?:and|as well as)\b", parts[-1]) if len(parts) > 1 else None
+    return parts[-1][joined.end() :] if joined else clause
 
 
 def _decreases(before: str, after: str) -> bool:
@@ -360,7 +382,12 @@ def _attach(figures: list[Figure]) -> None:
     for f in live:
         if f.measure == "count" and re.search(r"(involving|with|涉及|涉案)\s*$", f.sentence.text[: f.local][-14:]):
             f.secondary = True
-    counts = [f for f in live if f.measure == "count" and f.unit]
+    counts = [f for f in live if f.measure in ("count", "average-duration") and f.unit]
+    for f in counts:
+        said = [m.start() for m in _PART_OF.finditer(f.sentence.text, 0, f.local)]
+        if said and not f.secondary:
+            ends = f.sentence.start + said[-1]
+            f.part_of = next((c for c in reversed(counts) if c.end <= ends and not c.secondary), None)
     pending = [f for f in live if f.measure not in (None, "count") or f.form == "ones"]
     respectively = (
         "respectively" in pending[0].sentence.text or "分别" in pending[0].sentence.text if pending else False
@@ -383,14 +410,17 @@ def _attach(figures: list[Figure]) -> None:
                 anchor = None
         if anchor is None and f.form == "ones" and f.noun_unit:
             f.unit = f.noun_unit
+            lead = _LEAD_IN.match(f.sentence.text)  # "In terms of the completed civil cases, three were …"
+            if lead and lead.end() <= f.local:
+                f.context = (lead.group(1) + " " + f.context).strip()
             continue
         if anchor is None:
             if f.unit is None:
                 nouns = _UNIT_NOUN.findall(f.sentence.text[: f.local])
                 if re.search(r"\bthose who\b", f.sentence.text[: f.local]):
                     f.unit = "person"
-                elif nouns:
-                    f.unit = UNIT_WORDS[nouns[-1].lower()]
+                elif nouns:  # a share's subject comes first: "Cases of transfer to authorities exceeded 75%"
+                    f.unit = UNIT_WORDS[nouns[0 if f.measure in ("share", "rate") else -1].lower()]
                 if f.unit is None:
                     f.notes.append("no count before it in the sentence: say which unit it is in")
             continue
@@ -398,6 +428,7 @@ def _attach(figures: list[Figure]) -> None:
         if f.unit is None or f.form == "ones":
             f.unit = anchor.unit
         if not f.phrase or f.form == "ones":
+            f.own_phrase, f.own_context = f.phrase, f.context
             f.phrase = (anchor.phrase + " " + f.phrase).strip()
             f.context = (anchor.context + " " + f.context).strip()
     for f in live:
@@ -406,6 +437,10 @@ def _attach(figures: list[Figure]) -> None:
             if earlier:
                 f.anchor = earlier[-1]
                 f.phrase, f.context = earlier[-1].phrase, earlier[-1].context
+
+
+_LEAD_IN = re.compile(r"\s*(?:In terms of|As for|As to|Regarding|Of|Among|For)\s+([^,;]*)[,;]", re.IGNORECASE)
+_PART_OF = re.compile(r"\b(?:including|of which|of whom|among them|among which|of these|of them)\b|其中|包括")
 
 
 def _run_of(f: Figure, changes: list[Figure], counts: list[Figure]) -> list[Figure]:

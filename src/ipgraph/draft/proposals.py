@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ipgraph.draft.figures import Figure, read_figures
-from ipgraph.draft.sentences import Span, split_sentences
+from ipgraph.draft.sentences import Span, headings, split_sentences
 from ipgraph.draft.vocabulary import Term, Vocabulary, tokens
 
 DIMENSIONS = ("category", "function", "charge", "right", "breakdown")
@@ -88,7 +88,11 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
     last_actor: Figure | None = None
     paragraph_end, topic = 0, None
     dims_of: dict[int, dict[str, Guess]] = {}
+    sections = _section_topics(text, vocabulary)
+    section: Guess | None = None
     for sentence in split_sentences(text, language):
+        while sections and sections[0][0] <= sentence.start:
+            section = sections.pop(0)[1]
         read = [f for f in read_figures(text, sentence, period, language) if not f.is_year]
         figures = [f for f in read if f.skipped is None]
         for f in figures:
@@ -99,6 +103,7 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
                 (p for p in reversed(previous) if p.measure == "count" and p.unit in _ACTORS), last_actor or last
             )
             if (f.measure in ("change-rate", "change-multiple") and _bare(f)) or (f.form == "ones" and f.unit is None):
+                f.own_phrase, f.own_context = f.phrase, f.context
                 f.anchor, f.unit, f.phrase = last, f.unit or last.unit, (last.phrase + " " + f.phrase).strip()
                 f.context = (last.context + " " + f.context).strip()
             elif f.unit is None and f.measure in ("share", "rate", "rank"):
@@ -111,7 +116,8 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
             paragraph_end, topic = text.find("\n", sentence.start) % (len(text) + 1), None
         named = [t for _, _, t in vocabulary.mentions(sentence.text) if t.curie.split(":")[0] in _OBSERVABLE]
         for f in figures:
-            p = Proposal(_new_id(f, seen_ids), f, _guess(f, vocabulary, topic, dims_of.get(id(f.anchor))))
+            about = dims_of.get(id(f.anchor)) or dims_of.get(id(f.part_of))
+            p = Proposal(_new_id(f, seen_ids), f, _guess(f, vocabulary, topic, about, section))
             if f.unit not in _COUNTED_IN_CASES and named:
                 p.dims["entity"] = Guess(named[0].curie, 0.6, f"the {named[0].curie.split(':')[0]} the sentence names")
             dims_of[id(f)] = p.dims
@@ -152,20 +158,48 @@ def _occurrence(text: str, sentence: Span) -> int:
     return n + 1
 
 
+def _section_topics(text: str, vocabulary: Vocabulary) -> list[tuple[int, Guess | None]]:
+    """Where each section starts and the one category its heading names in full (a level-2 heading that names none
+    keeps its level-1 heading's; a heading that names several, "Civil, Administrative and Public-Interest
+    Litigation", names none)."""
+    out: list[tuple[int, Guess | None]] = []
+    outer: Guess | None = None
+    for offset, level, words in headings(text):
+        named = None
+        found = [t for t in vocabulary.matching("category", words, 0.8) if t.curie != "category:all-cases"]
+        if len(found) == 1:
+            named = Guess(found[0].curie.split(":", 1)[1], 0.5, "the category its section heading names")
+        if level == 1:
+            outer = named
+        out.append((offset, named or outer))
+    return out
+
+
 def _guess(
-    f: Figure, vocabulary: Vocabulary, topic: Guess | None = None, anchor: dict[str, Guess] | None = None
+    f: Figure,
+    vocabulary: Vocabulary,
+    topic: Guess | None = None,
+    anchor: dict[str, Guess] | None = None,
+    section: Guess | None = None,
 ) -> dict[str, Guess]:
     phrase = f"{f.phrase} {f.context}"
     dims: dict[str, Guess] = {}
     from_context: set[str] = set()
-    for dim in ("charge", "category", "breakdown"):
-        found = vocabulary.best(dim, f.phrase, MINIMUM[dim]) if f.phrase else None
+    spoken_for: frozenset[str] = frozenset()  # words a breakdown's label took: not also a category's or charge's
+    for dim in ("breakdown", "charge", "category"):
+        found = None
+        own = f"{f.own_phrase} {f.own_context}".strip()
+        for words in (f.own_phrase, f.phrase, own):  # a figure's own words first ("… and four as the typical cases")
+            if found is None and words:
+                found = vocabulary.best(dim, words, MINIMUM[dim], spoken_for)
         if found is None:
-            found = vocabulary.best(dim, phrase, MINIMUM[dim])
+            found = vocabulary.best(dim, phrase, MINIMUM[dim], spoken_for)
             from_context.add(dim)
         if found and found[0].curie.split(":", 1)[1] != DEFAULTS[dim]:
             term, score = found
             dims[dim] = Guess(term.curie.split(":", 1)[1], score, f"label “{_label(term)}” matched")
+            if dim == "breakdown":
+                spoken_for = vocabulary.words_of(term, phrase)
     dependent = f.anchor is not None or f.form == "ones" or f.measure != "count" or not tokens(f.phrase)
     if anchor and "category" not in dims and ("charge" not in dims or "charge" in from_context):
         for dim in ("category", "charge", "right", "function"):
@@ -179,6 +213,8 @@ def _guess(
             dims["right"] = Guess(charge.right.split(":", 1)[1], 0.6, "the right named in the sentence")
     if "category" not in dims and "charge" not in dims and topic is not None and dependent:
         dims["category"] = Guess(topic.code, round(topic.confidence * 0.7, 2), "the category the paragraph is about")
+    if "category" not in dims and "charge" not in dims and section is not None:
+        dims["category"] = section
     charge = vocabulary.by_curie.get(f"charge:{dims['charge'].code}") if "charge" in dims else None
     if charge is not None:
         if charge.right:
@@ -188,13 +224,19 @@ def _guess(
         if "category" not in dims:
             dims["category"] = Guess("ip-criminal", dims["charge"].confidence, "a charge's figures are criminal cases")
     if "right" not in dims:
-        found = vocabulary.best("right", phrase, MINIMUM["right"])
+        found = vocabulary.best("right", phrase, MINIMUM["right"], spoken_for)
         if found and found[0].curie.split(":", 1)[1] != DEFAULTS["right"]:
             dims["right"] = Guess(found[0].curie.split(":", 1)[1], found[1], f"label “{_label(found[0])}” matched")
     category = vocabulary.by_curie.get(f"category:{dims['category'].code}") if "category" in dims else None
     if category is not None and category.function:
         dims["function"] = Guess(
             category.function.split(":", 1)[1], dims["category"].confidence, "its category's function"
+        )
+    function = dims.get("function")
+    if anchor and "function" in anchor and (function is None or function.code == DEFAULTS["function"]):
+        # "28 civil supervision cases, including 15 where suggestions on rectification were made": civil
+        dims["function"] = Guess(
+            anchor["function"].code, round(anchor["function"].confidence * 0.8, 2), "as the figure it is part of"
         )
     return dims
 

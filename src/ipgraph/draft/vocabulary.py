@@ -37,6 +37,8 @@ GENERIC = {
 }  # fmt: skip
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
+#: Words that reports use for the word a label uses ("selling goods bearing …" / "selling commodities bearing …").
+SAME_WORDS = {"goods": "commodities", "commodity": "commodities", "merchandise": "commodities"}
 
 
 def stem(word: str) -> str:
@@ -44,17 +46,21 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ("infringement", "infringing", "trademarks", "examination", "selling", "secrets")]
     ['infring', 'infring', 'trademark', 'examin', 'sell', 'secret']
+    >>> [stem(w) for w in ("transferred", "transfer", "reversely", "reverse", "administratively", "administrative")]
+    ['transfer', 'transfer', 'revers', 'revers', 'administrativ', 'administrativ']
     """
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+    for suffix in ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ies", "ly", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if suffix in ("ed", "ing", "ings") and word[-1] == word[-2] and word[-1] not in "lsfz":
+                word = word[:-1]  # "transferred", "committing"
             break
     return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
 def tokens(text: str) -> set[str]:
     """The content words (English stems) and character pairs (Chinese, in simplified characters) of a text."""
-    found = {stem(w) for w in _WORD.findall(text.lower())} - GENERIC
+    found = {stem(SAME_WORDS.get(w, w)) for w in _WORD.findall(text.lower())} - GENERIC
     runs = _CJK.findall(text)
     if runs:
         from ipgraph.zh_script import to_simplified  # traditional and simplified labels meet
@@ -94,9 +100,12 @@ class Vocabulary:
             key=lambda x: -len(x[0]),
         )
 
-    def best(self, kind: str, phrase: str, minimum: float = 0.5) -> tuple[Term, float] | None:
-        """The term of ``kind`` whose label shares most words with the phrase (at least ``minimum`` of the label)."""
-        words = tokens(phrase)
+    def best(
+        self, kind: str, phrase: str, minimum: float = 0.5, exclude: frozenset[str] = frozenset()
+    ) -> tuple[Term, float] | None:
+        """The term of ``kind`` whose label shares most words with the phrase (at least ``minimum`` of the label);
+        the words in ``exclude`` (already spoken for by another guess) do not count."""
+        words = tokens(phrase) - exclude
         best: tuple[int, float, Term] | None = None
         for term in self.terms:
             if term.kind != kind:
@@ -110,6 +119,20 @@ class Vocabulary:
                 if score >= minimum and (best is None or key[:2] > best[:2]):
                     best = key
         return (best[2], round(best[1], 2)) if best else None
+
+    def matching(self, kind: str, phrase: str, minimum: float) -> list[Term]:
+        """Every term of ``kind`` one of whose labels the phrase covers to at least ``minimum``."""
+        words = tokens(phrase)
+        return [
+            t
+            for t in self.terms
+            if t.kind == kind and any(lt and len(lt & words) / len(lt) >= minimum for lt in self._tokens[t.curie])
+        ]
+
+    def words_of(self, term: Term, phrase: str) -> frozenset[str]:
+        """The words of ``phrase`` that one of the term's labels uses."""
+        words = tokens(phrase)
+        return frozenset(w for label_tokens in self._tokens[term.curie] for w in label_tokens & words)
 
     def mentions(self, text: str) -> list[tuple[int, int, Term]]:
         """Entities whose label is written in ``text`` (longest first, not overlapping), with their spans."""
@@ -167,6 +190,8 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
             function[s.value] = o.value
         elif p.value == ipg + "protectsRight" and isinstance(o, ox.NamedNode):
             right[s.value] = o.value
+    from ipgraph.draft.phrasing import PHRASINGS
+
     terms: list[Term] = []
     for iri, names in labels.items():
         for kind, base in SCHEMES.items():
@@ -175,7 +200,7 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
                     Term(
                         _curie(iri),
                         kind,
-                        tuple(sorted(names)),
+                        tuple(sorted(names | set(PHRASINGS.get(_curie(iri), ())))),
                         _curie(function[iri]) if iri in function else None,
                         _curie(right[iri]) if iri in right else None,
                     )
