@@ -18,6 +18,8 @@ HELD_OUT = ROOT / "tests" / "fixtures" / "draft"
 REPORTS = {
     "invented-songhe-2024": ("invented-songhe-2024.en.txt", "INVENTED TEST REPORT"),
     "invented-qingxi-2024": ("invented-qingxi-2024.zh-hans.txt", "测试用虚构文本"),
+    "invented-baihe-2024": ("invented-baihe-2024.en.txt", "INVENTED TEST REPORT"),
+    "invented-yunshui-2023": ("invented-yunshui-2023.zh-hans.txt", "测试用虚构文本"),
 }
 
 
@@ -35,7 +37,12 @@ def test_every_number_of_the_held_out_texts_is_covered() -> None:
     result = assemble([DATA, HELD_OUT], ONTOLOGY)
     # counted by hand in the texts: paragraph numbering ("1.", 一、, （一）) left out, the "first" of
     # "first-instance" and the 213 of "Article 213" / 第二百一十三条 counted, as the shared reader sees them
-    hand_counts = {"invented-songhe-2024": 22, "invented-qingxi-2024": 20}
+    hand_counts = {
+        "invented-songhe-2024": 22,
+        "invented-qingxi-2024": 20,
+        "invented-baihe-2024": 27,
+        "invented-yunshui-2023": 23,
+    }
     for rid, count in hand_counts.items():
         cov = report_coverage(result.reports[rid], result.sources[rid], result.quote_spans.get(rid, []))
         assert (cov.total, cov.covered, cov.uncovered) == (count, count, [])
