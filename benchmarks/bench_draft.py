@@ -4,13 +4,11 @@ For every report folder under the given data folders (default: data/, tests/fixt
 draft of its source text is compared with its fact files (``ipgraph.draft.evaluate``): recall and precision of
 figures (value, measure, unit and period right, the number inside one of the figure's quotes), of figures with every
 dimension right, and of mentions of known entities; and the time the draft takes (median of 5 runs, the vocabulary
-loaded once, as in the verb). The rules were tuned on ``shanghai-2023`` (English) and ``invented-qinghu-2024``
-(simplified Chinese), and on ``invented-minhang-2023`` and ``invented-shanghai-2024``, whose misses ("61 of these
-cases", "rose by 25.0% to 35.") shaped rules of the figure reader once they had been looked at: those four are
-"tuned on". Every other report is a measurement on text the rules were not shaped by ("held out"), among them the
-two of ``tests/fixtures/draft/``, written with their facts before any draft of them was made. The figures of each
-role are also pooled (matched over hand-written, over all its reports), the way the aims are stated. Results:
-``benchmarks/results/draft.json``.
+loaded once, as in the verb). A report is "tuned on" once its text or its misses have shaped the rules (``TUNED_ON``
+says which and when); every other report is "held out", a measurement on text the rules were not shaped by:
+``invented-lanshan-2024`` and the reports of ``tests/fixtures/draft/`` written, with their facts, before any draft
+of them was made and added as held-out reports became tuned on. The figures of each role are also pooled (matched
+over hand-written, over all its reports), the way the aims are stated. Results: ``benchmarks/results/draft.json``.
 
     python benchmarks/bench_draft.py [DATA_DIR ...]
 """
@@ -25,7 +23,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNED_ON = {"shanghai-2023", "invented-qinghu-2024", "invented-minhang-2023", "invented-shanghai-2024"}
+#: Reports whose text or misses shaped the rules. The first two were tuned on from the start; minhang and
+#: shanghai-2024 after their misses were looked at in a first round; national, ningbo, qingxi and songhe after
+#: they had been measured as held out (figures 93.8%, every dimension 70.3% for those rules, with lanshan) and their
+#: misses were looked at in a second round.
+TUNED_ON = {
+    "shanghai-2023",
+    "invented-qinghu-2024",
+    "invented-minhang-2023",
+    "invented-shanghai-2024",
+    "invented-national-2021-2023",
+    "invented-ningbo-2017-2021",
+    "invented-qingxi-2024",
+    "invented-songhe-2024",
+}
 DEFAULT_DATA_DIRS = [ROOT / "data", ROOT / "tests" / "fixtures", ROOT / "tests" / "fixtures" / "draft"]
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from ipgraph.cli import main
+from ipgraph.draft.figures import read_figures
 from ipgraph.draft.proposals import propose
+from ipgraph.draft.sentences import split_sentences
 from ipgraph.draft.vocabulary import Vocabulary, load_vocabulary
 
 from .conftest import DATA, ONTOLOGY, ROOT
@@ -117,9 +119,6 @@ def test_chinese_figures_with_measure_words_and_qualifiers(vocabulary: Vocabular
 
 
 def test_part_of_the_cases_before_and_a_count_that_ends_its_clause() -> None:
-    from ipgraph.draft.figures import read_figures
-    from ipgraph.draft.sentences import split_sentences
-
     text = (
         "In 2024 there were 40 copyright cases; 12 of these cases concerned software, and book piracy made up 9. "
         "Supervision cases rose by 20.0% to 30."
@@ -218,3 +217,34 @@ def test_a_section_heading_that_names_one_category(vocabulary: Vocabulary) -> No
     )
     assert found["12"][3]["category"] == "comprehensive-performance"
     assert "category" not in found["7"][3], "a heading that names several categories names none"
+
+
+def test_periods_article_numbers_and_totals_over_years(vocabulary: Vocabulary) -> None:
+    text = (
+        "Procuratorates took in 5,000 IP-infringement criminal cases in 2021 and more in 2022. "
+        "Over the five years from 2019 to 2023 they took in 1,200 such cases in all. "
+        "The defendants were convicted under Article 217 of the Criminal Law. 依照刑法第二百一十七条定罪。"
+    )
+    found = {f.written: f for s in split_sentences(text) for f in read_figures(text, s, "2023") if not f.is_year}
+    assert found["5,000"].period == "2021"
+    assert found["1,200"].skipped == "a total over several years (a period is one year)"
+    assert found["217"].skipped == "an article number"
+    assert found["第二百一十七条"].skipped == "an article number"
+
+
+def test_respectively_lists_and_wholes_across_sentences(vocabulary: Vocabulary) -> None:
+    found = _drafted(
+        "The procuratorate accepted 30 civil supervision cases, including 4 procuratorial suggestions on retrial. "
+        "20 cases concerned counterfeiting registered trademarks and 10 cases concerned copyright infringement, "
+        "accounting for 40.0% and 20.0% of the total respectively. "
+        "Copyright infringement accounted for 100 cases in 2021, 120 cases in 2022 and 150 cases in 2023.\n"
+        "共受理侵犯知识产权犯罪审查起诉案件50件70人，同比分别上升5.0%和8.0%。其中，假冒注册商标罪案件20件。",
+        vocabulary,
+    )
+    assert found["4"][:2] == ("count", "case"), "suggestions are counted in cases"
+    assert found["40.0"][3]["charge"] == "art-213-counterfeiting-registered-trademark", "shares in the stated order"
+    assert found["20.0"][3]["charge"] == "art-217-copyright-infringement"
+    assert found["120"][3]["charge"] == "art-217-copyright-infringement", "listed after the first, as it"
+    assert found["8.0%"][:2] == ("change-rate", "perpetrator"), "分别: the second change is of the persons"
+    assert found["50件"][3]["category"] == "prosecution-examination", "the label written out, 审查起诉"
+    assert found["20件"][3]["category"] == "prosecution-examination", "其中: part of the whole before"

@@ -1,8 +1,9 @@
-"""The held-out reports of the draft benchmark build and validate, cover every number and say they are invented.
+"""The reports written for the draft benchmark build and validate, cover every number and say they are invented.
 
 Their texts (tests/fixtures/draft/sources/) and facts (tests/fixtures/draft/reports/) were written by hand, before
-any draft of them was made; the drafting rules are measured on them, never tuned on them
-(``benchmarks/bench_draft.py``). They live in their own data folder so that the other tests' graphs stay as they are.
+any draft of them was made. The benchmark measures the rules on them as held out until their misses are looked at;
+from then on it counts them as tuned on (``TUNED_ON`` in ``benchmarks/bench_draft.py``) and newer reports are held
+out. They live in their own data folder so that the other tests' graphs stay as they are.
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ def test_held_out_reports_are_invented_and_say_so(rid: str) -> None:
     assert "INVENTED held-out report" in yaml_text
 
 
-def test_the_benchmark_measures_them_as_held_out() -> None:
+def test_the_benchmark_measures_the_newest_as_held_out() -> None:
     spec = importlib.util.spec_from_file_location("bench_draft", ROOT / "benchmarks" / "bench_draft.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert HELD_OUT in bench.DEFAULT_DATA_DIRS
-    assert not set(REPORTS) & bench.TUNED_ON
+    assert not {"invented-baihe-2024", "invented-yunshui-2023"} & bench.TUNED_ON

@@ -38,6 +38,7 @@ UNIT_WORDS: dict[str, str] = {
     "station": "service-station", "stations": "service-station", "types": "cause-type", "type": "cause-type",
     "levels": "procuratorate-level", "level": "procuratorate-level", "entities": "entity", "entity": "entity",
     "organizations": "entity", "units": "entity", "litigation": "case", "litigations": "case",
+    "suggestion": "case", "suggestions": "case", "protest": "case", "protests": "case",
 }  # fmt: skip
 _UNIT_NOUN = re.compile(r"\b(" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
@@ -156,6 +157,10 @@ def read_figures(text: str, sentence: Span, report_period: str, language: str | 
             f.is_year = True
             figures.append(f)
             continue
+        if re.search(r"第[^第]*[条款项]$", m.text) or re.match(r"\s*[条款项條]", after):
+            f.skipped = "an article number"  # 第二百一十三条
+            figures.append(f)
+            continue
         if m.kind == "ordinal" and not RANK.search(before[-40:] + m.text):
             continue  # "Firstly", "the first case", "一是": not a figure
         chinese = _CJK.search(m.text) or _CJK.search(before[-1:] + after[:1])
@@ -263,6 +268,12 @@ def _not_a_figure(kind: str, written: str, before: str, after: str) -> str | Non
             return "a rule, not a figure"
     if re.match(r"\s+out of\s", after):
         return "a rule, not a figure"
+    if re.search(r"\b(?:Articles?|Art\.|Arts\.|Paragraph|Item)\s*$", before, re.IGNORECASE):
+        return "an article number"
+    if re.search(r"\bfrom (?:19|20)\d\d to (?:19|20)\d\d\b|\bover the (?:past )?\w+ years\b", before) and not re.match(
+        r"[^,;.]{0,45}?\bin (?:19|20)\d\d\b", after
+    ):
+        return "a total over several years (a period is one year)"
     return None
 
 
@@ -392,13 +403,17 @@ def _attach(figures: list[Figure]) -> None:
     respectively = (
         "respectively" in pending[0].sentence.text or "分别" in pending[0].sentence.text if pending else False
     )
-    changes = [f for f in pending if f.measure in ("change-rate", "change-multiple") and f.form != "ones"]
+    stated_together = (
+        ("change-rate", "change-multiple", "share", "rate") if respectively else ("change-rate", "change-multiple")
+    )
+    changes = [f for f in pending if f.measure in stated_together and f.form != "ones"]
     for f in pending:
         earlier = [c for c in counts if c.start < f.start]
         group = _run_of(f, changes, counts)
         anchor: Figure | None
         if respectively and len(group) > 1 and len(earlier) >= len(group):
             anchor = earlier[-len(group) :][group.index(f)]
+            f.unit = anchor.unit  # "86件152人，同比分别上升7.5%和4.1%": the order says whose change it is
         else:
             primaries = [c for c in earlier if not c.secondary]
             anchor = primaries[-1] if primaries else (earlier[-1] if earlier else None)
@@ -449,7 +464,7 @@ def _run_of(f: Figure, changes: list[Figure], counts: list[Figure]) -> list[Figu
         return [f]
     run: list[Figure] = []
     for c in changes:
-        if run and any(run[-1].start < k.start < c.start for k in counts):
+        if run and (run[-1].measure != c.measure or any(run[-1].start < k.start < c.start for k in counts)):
             if f in run:
                 return run
             run = []
@@ -463,8 +478,8 @@ def _talks_of_cases(f: Figure) -> bool:
 
 def _periods(f: Figure, s: str, report_period: str, figures: list[Figure]) -> None:
     years = [y for y in figures if y.is_year]
-    after = s[f.end - f.sentence.start :][:40]
-    near = re.match(r"[^,;，；.。]{0,22}?\b(?:in|of)\s+((?:19|20)\d\d)\b|[^,;，；.。]{0,6}?((?:19|20)\d\d)年", after)
+    after = s[f.end - f.sentence.start :][:60]
+    near = re.match(r"[^,;，；.。]{0,45}?\b(?:in|of)\s+((?:19|20)\d\d)\b|[^,;，；.。]{0,6}?((?:19|20)\d\d)年", after)
     f.period = (near.group(1) or near.group(2)) if near else report_period
     if near is None:
         before_years = [y for y in years if y.start < f.start and f.start - y.end < 30 and not _base_context(s, y)]

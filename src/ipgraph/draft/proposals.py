@@ -108,6 +108,12 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
                 f.context = (last.context + " " + f.context).strip()
             elif f.unit is None and f.measure in ("share", "rate", "rank"):
                 f.unit = actor.unit
+        if previous and _OPENS_WITH_PART.match(sentence.text):  # "Of these, 58 cases …" / "其中，…47件"
+            for f in figures:
+                if f.measure == "count" and f.part_of is None and f.anchor is None:
+                    f.part_of = next(
+                        (p for p in previous if p.measure == "count" and p.unit == f.unit and not p.secondary), None
+                    )
         for f in figures:
             if f.unit is not None and "no count before it in the sentence: say which unit it is in" in f.notes:
                 f.notes.remove("no count before it in the sentence: say which unit it is in")
@@ -116,7 +122,7 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
             paragraph_end, topic = text.find("\n", sentence.start) % (len(text) + 1), None
         named = [t for _, _, t in vocabulary.mentions(sentence.text) if t.curie.split(":")[0] in _OBSERVABLE]
         for f in figures:
-            about = dims_of.get(id(f.anchor)) or dims_of.get(id(f.part_of))
+            about = dims_of.get(id(f.anchor)) or dims_of.get(id(f.part_of)) or _listed_after(f, figures, dims_of)
             p = Proposal(_new_id(f, seen_ids), f, _guess(f, vocabulary, topic, about, section))
             if f.unit not in _COUNTED_IN_CASES and named:
                 p.dims["entity"] = Guess(named[0].curie, 0.6, f"the {named[0].curie.split(':')[0]} the sentence names")
@@ -143,6 +149,18 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
         previous = figures or previous
         last_actor = next((f for f in reversed(figures) if f.measure == "count" and f.unit in _ACTORS), last_actor)
     return blocks
+
+
+_OPENS_WITH_PART = re.compile(r"\s*(?:其中|Of (?:these|them|which)|Among (?:them|these|which))\b", re.IGNORECASE)
+
+
+def _listed_after(f: Figure, figures: list[Figure], dims_of: dict[int, dict[str, Guess]]) -> dict[str, Guess] | None:
+    """The dimensions of the count a bare count is listed after ("… accounted for 2,410 cases in 2021, 2,755 cases
+    in 2022 and 3,020 cases in 2023"): the same unit, and no words of its own but the unit and a year."""
+    if f.measure != "count" or tokens(f"{f.phrase} {f.context}"):
+        return None
+    before = [c for c in figures if c.start < f.start and c.measure == "count" and c.unit == f.unit]
+    return dims_of.get(id(before[-1])) if before else None
 
 
 def _bare(f: Figure) -> bool:
@@ -221,7 +239,12 @@ def _guess(
             dims["right"] = Guess(
                 charge.right.split(":", 1)[1], dims["charge"].confidence, "the right its charge protects"
             )
-        if "category" not in dims:
+        whole_guess = anchor.get("category") if anchor else None
+        whole = vocabulary.by_curie.get(f"category:{whole_guess.code}") if whole_guess else None
+        if "category" not in dims and whole_guess and whole and whole.function == "function:criminal":
+            # "审查起诉案件86件……其中，假冒注册商标罪案件47件": criminal cases of the kind the whole is
+            dims["category"] = Guess(whole_guess.code, whole_guess.confidence, "as the whole it is part of")
+        elif "category" not in dims:
             dims["category"] = Guess("ip-criminal", dims["charge"].confidence, "a charge's figures are criminal cases")
     if "right" not in dims:
         found = vocabulary.best("right", phrase, MINIMUM["right"], spoken_for)

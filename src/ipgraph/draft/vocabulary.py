@@ -89,6 +89,9 @@ class Vocabulary:
         self.terms = list(terms)
         self.by_curie = {t.curie: t for t in self.terms}
         self._tokens = {t.curie: [tokens(label) for label in t.labels] for t in self.terms}
+        self._chinese = {
+            t.curie: [_simplified(label) for label in t.labels if _CJK.fullmatch(label)] for t in self.terms
+        }
         self._names = sorted(
             (
                 (_simplified(label).lower(), t)
@@ -106,7 +109,8 @@ class Vocabulary:
         """The term of ``kind`` whose label shares most words with the phrase (at least ``minimum`` of the label);
         the words in ``exclude`` (already spoken for by another guess) do not count."""
         words = tokens(phrase) - exclude
-        best: tuple[int, float, Term] | None = None
+        plain = _simplified(phrase) if _CJK.search(phrase) else ""
+        best: tuple[bool, int, float, Term] | None = None
         for term in self.terms:
             if term.kind != kind:
                 continue
@@ -115,10 +119,15 @@ class Vocabulary:
                     continue
                 matched = len(label_tokens & words)
                 score = matched / len(label_tokens)
-                key = (matched, score, term)
-                if score >= minimum and (best is None or key[:2] > best[:2]):
+                # a Chinese label written out in the phrase first ("…犯罪审查起诉案件": 审查起诉), then the longest
+                key = (self._written_out(term, plain), matched, score, term)
+                if score >= minimum and (best is None or key[:3] > best[:3]):
                     best = key
-        return (best[2], round(best[1], 2)) if best else None
+        return (best[3], round(best[2], 2)) if best else None
+
+    def _written_out(self, term: Term, plain: str) -> bool:
+        """Whether one of the term's Chinese labels is written, as it is, in the (simplified) phrase."""
+        return bool(plain) and any(label in plain for label in self._chinese[term.curie])
 
     def matching(self, kind: str, phrase: str, minimum: float) -> list[Term]:
         """Every term of ``kind`` one of whose labels the phrase covers to at least ``minimum``."""
