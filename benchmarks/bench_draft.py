@@ -77,19 +77,29 @@ def main(argv: list[str]) -> int:
                         "right_proposed": e.all_dimensions.matched_draft,
                     },
                     "mentions": {"recall": e.mentions.recall, "precision": e.mentions.precision},
+                    "relations": {
+                        "recall": e.relations.recall,
+                        "precision": e.relations.precision,
+                        "hand_written": e.relations.gold,
+                        "proposed": e.relations.draft,
+                    },
                     "draft_seconds": statistics.median(r.seconds for r in runs),
                 }
             )
     print(f"vocabulary (ontology + entities of data/): {vocabulary_seconds:.2f}s, {len(vocabulary.terms)} terms")
-    header = f"{'report':<28} {'role':<9} {'figures R/P':>13} {'all dims R/P':>13} {'mentions R/P':>13} {'draft':>7}"
+    header = (
+        f"{'report':<28} {'role':<9} {'figures R/P':>13} {'all dims R/P':>13} {'mentions R/P':>13} "
+        f"{'relations':>9} {'draft':>7}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        f, d, m = r["figures"], r["all_dimensions"], r["mentions"]
+        f, d, m, rel = r["figures"], r["all_dimensions"], r["mentions"], r["relations"]
+        hit = round(rel["recall"] * rel["hand_written"])
         print(
             f"{r['report']:<28} {r['role']:<9} {f['recall']:>6.1%}/{f['precision']:<6.1%} "
             f"{d['recall']:>6.1%}/{d['precision']:<6.1%} {m['recall']:>6.1%}/{m['precision']:<6.1%} "
-            f"{r['draft_seconds']:>6.3f}s"
+            f"{hit:>3}/{rel['hand_written']}/{rel['proposed']:<3} {r['draft_seconds']:>6.3f}s"
         )
     pooled = {role: _pooled([r for r in rows if r["role"] == role]) for role in ("tuned on", "held out")}
     for role, p in pooled.items():

@@ -248,3 +248,42 @@ def test_respectively_lists_and_wholes_across_sentences(vocabulary: Vocabulary) 
     assert found["8.0%"][:2] == ("change-rate", "perpetrator"), "分别: the second change is of the persons"
     assert found["50件"][3]["category"] == "prosecution-examination", "the label written out, 审查起诉"
     assert found["20件"][3]["category"] == "prosecution-examination", "其中: part of the whole before"
+
+
+def test_relations_to_known_articles_and_names_that_are_new(
+    tmp_path: Path, vocabulary: Vocabulary, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        "In 2024 the procuratorates in Shanghai took in 40 IP-infringement criminal cases.\n"
+        "The Fenglin District People's Procuratorate convicted Zhao of counterfeiting registered trademarks under "
+        "Article 213 of the Criminal Law and cited the Anti-Unfair Competition Law.\n"
+        "枫林区人民检察院依照《中华人民共和国刑法》第二百一十九条，以侵犯商业秘密罪对被告人提起公诉，"
+        "并援引《中华人民共和国反不正当竞争法》。\n"
+        "The Fenglin District People's Procuratorate also applied the Criminal Law.\n"
+    )
+    blocks = propose(text, vocabulary, "2024")
+    stated = [(r.subject, r.predicate, r.obj) for b in blocks for r in b.relations]
+    assert stated == [
+        ("charge:art-213-counterfeiting-registered-trademark", "definedInArticle", "article:prc-criminal-law-213"),
+        ("charge:art-219-infringing-trade-secrets", "definedInArticle", "article:prc-criminal-law-219"),
+    ]
+    new = [(n.kind, n.name) for b in blocks for n in b.new]
+    assert new == [
+        ("institution", "Fenglin District People's Procuratorate"),
+        ("place", "Fenglin District"),
+        ("law", "Anti-Unfair Competition Law"),
+        ("institution", "枫林区人民检察院"),
+        ("place", "枫林区"),
+        ("law", "中华人民共和国反不正当竞争法"),
+    ], "each new name once, where it first occurs; the Criminal Law and Shanghai are known"
+    source = tmp_path / "fenglin-2024.txt"
+    source.write_text(text, encoding="utf-8")
+    out = tmp_path / "draft"
+    assert main(["draft", str(source), "-o", str(out)]) == 0, capsys.readouterr().err
+    folder = out / "reports" / "fenglin-2024"
+    assert "- [charge:art-213-counterfeiting-registered-trademark, definedInArticle" in (
+        folder / "draft.yaml"
+    ).read_text(encoding="utf-8")
+    assert "NEW law “Anti-Unfair Competition Law”" in (folder / "REVIEW.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "--data", str(out), "--out", str(tmp_path / "b")]) == 0, capsys.readouterr().err

@@ -2,8 +2,10 @@
 
 The verb reads the text with the same number reader as ``ipgraph numbers`` and ``ipgraph coverage``, reads each
 number in its sentence (:mod:`ipgraph.draft.figures`), guesses its dimensions from the labels of the ontology and of
-the entities the data defines (:mod:`ipgraph.draft.vocabulary`, :mod:`ipgraph.draft.proposals`) and writes a report
-folder that builds as it stands, with a review list (:mod:`ipgraph.draft.writer`).
+the entities the data defines (:mod:`ipgraph.draft.vocabulary`, :mod:`ipgraph.draft.proposals`), proposes the
+relations a sentence states between known things and lists the names no entity carries yet
+(:mod:`ipgraph.draft.relations`), and writes a report folder that builds as it stands, with a review list
+(:mod:`ipgraph.draft.writer`).
 """
 
 from __future__ import annotations
@@ -86,6 +88,10 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         f"{review} with something to review"
     )
     print(f"  {sum(len(b.mentions) for b in blocks)} mentions of known entities, {skipped} numbers not read as figures")
+    print(
+        f"  {sum(len(b.relations) for b in blocks)} relations proposed, "
+        f"{sum(len(b.new) for b in blocks)} names no entity carries yet (listed as new)"
+    )
     print(f"wrote {out / 'reports' / folder.name}: report.yaml, draft.yaml, REVIEW.md")
     data = "".join(f" --data {d}" for d in args.data) + (" --no-bundled" if args.no_bundled else "")
     print(f"next: read REVIEW.md, then: ipgraph build{data} --data {out}")

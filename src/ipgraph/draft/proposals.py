@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ipgraph.draft.figures import Figure, read_figures
+from ipgraph.draft.relations import NewName, Relation, new_names, relations
 from ipgraph.draft.sentences import Span, headings, split_sentences
 from ipgraph.draft.vocabulary import Term, Vocabulary, tokens
 
@@ -73,6 +74,8 @@ class Block:
     proposals: list[Proposal]
     mentions: list[Term]
     skipped: list[Figure] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    new: list[NewName] = field(default_factory=list)
 
 
 def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None = None) -> list[Block]:
@@ -89,6 +92,7 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
     paragraph_end, topic = 0, None
     dims_of: dict[int, dict[str, Guess]] = {}
     sections = _section_topics(text, vocabulary)
+    announced: set[NewName] = set()
     section: Guess | None = None
     for sentence in split_sentences(text, language):
         while sections and sections[0][0] <= sentence.start:
@@ -142,10 +146,13 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
             proposals.append(p)
         mentions = [t for _, _, t in vocabulary.mentions(sentence.text)]
         skipped = [f for f in read if f.skipped is not None]
-        if proposals or mentions or skipped:
+        stated = relations(sentence.text, vocabulary)
+        new = [n for n in new_names(sentence.text, vocabulary) if n not in announced]  # each name once, where first
+        announced.update(new)
+        if proposals or mentions or skipped or stated or new:
             count = text.count(sentence.text)
             occurrence = _occurrence(text, sentence) if count > 1 else None
-            blocks.append(Block(sentence, occurrence, proposals, list(dict.fromkeys(mentions)), skipped))
+            blocks.append(Block(sentence, occurrence, proposals, list(dict.fromkeys(mentions)), skipped, stated, new))
         previous = figures or previous
         last_actor = next((f for f in reversed(figures) if f.measure == "count" and f.unit in _ACTORS), last_actor)
     return blocks

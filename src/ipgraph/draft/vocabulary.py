@@ -76,10 +76,12 @@ class Term:
     """A code or an entity with its labels, and what the ontology says it implies."""
 
     curie: str
-    kind: str  # category | charge | right | breakdown | function | unit | entity
+    kind: str  # category | charge | right | breakdown | function | unit | entity | article | law
     labels: tuple[str, ...]
     function: str | None = None  # a category's procuratorial function
     right: str | None = None  # the right a charge protects
+    article: str | None = None  # the article a charge is defined in; for an article, its law
+    number: str | None = None  # an article's number ("213", "219-1")
 
 
 class Vocabulary:
@@ -89,6 +91,12 @@ class Vocabulary:
         self.terms = list(terms)
         self.by_curie = {t.curie: t for t in self.terms}
         self._tokens = {t.curie: [tokens(label) for label in t.labels] for t in self.terms}
+        self._known_labels = [
+            _simplified(label).lower()
+            for t in self.terms
+            if t.kind in ("entity", "law", "article")
+            for label in t.labels
+        ]
         self._chinese = {
             t.curie: [_simplified(label) for label in t.labels if _CJK.fullmatch(label)] for t in self.terms
         }
@@ -137,6 +145,16 @@ class Vocabulary:
             for t in self.terms
             if t.kind == kind and any(lt and len(lt & words) / len(lt) >= minimum for lt in self._tokens[t.curie])
         ]
+
+    def best_of(self, term: Term, phrase: str) -> float:
+        """The share of the best-covered label of ``term`` that the phrase covers."""
+        words = tokens(phrase)
+        return max((len(lt & words) / len(lt) for lt in self._tokens[term.curie] if lt), default=0.0)
+
+    def is_known_name(self, name: str) -> bool:
+        """Whether an entity or a law carries ``name`` (or a label that contains it: "Criminal Law")."""
+        key = _simplified(name).lower()
+        return any(key in label for label in self._known_labels)
 
     def words_of(self, term: Term, phrase: str) -> frozenset[str]:
         """The words of ``phrase`` that one of the term's labels uses."""
@@ -189,6 +207,9 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
     labels: dict[str, set[str]] = {}
     function: dict[str, str] = {}
     right: dict[str, str] = {}
+    article: dict[str, str] = {}  # charge -> article, article -> law
+    number: dict[str, str] = {}
+    types: dict[str, set[str]] = {}
     for q in quads:
         s, p, o = q.subject, q.predicate, q.object
         if not isinstance(s, ox.NamedNode):
@@ -199,6 +220,12 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
             function[s.value] = o.value
         elif p.value == ipg + "protectsRight" and isinstance(o, ox.NamedNode):
             right[s.value] = o.value
+        elif p.value in (ipg + "definedInArticle", ipg + "partOfLaw") and isinstance(o, ox.NamedNode):
+            article[s.value] = o.value
+        elif p.value == ipg + "articleNumber" and isinstance(o, ox.Literal):
+            number[s.value] = o.value
+        elif p.value == PREFIXES["rdf"] + "type" and isinstance(o, ox.NamedNode):
+            types.setdefault(s.value, set()).add(o.value)
     from ipgraph.draft.phrasing import PHRASINGS
 
     terms: list[Term] = []
@@ -212,8 +239,15 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
                         tuple(sorted(names | set(PHRASINGS.get(_curie(iri), ())))),
                         _curie(function[iri]) if iri in function else None,
                         _curie(right[iri]) if iri in right else None,
+                        _curie(article[iri]) if iri in article else None,
                     )
                 )
+    for iri, names in labels.items():  # the laws and their articles, for the relations a sentence states
+        kinds = types.get(iri, set())
+        kind = "article" if ipg + "LegalArticle" in kinds else "law" if kinds & {ipg + "Law", ipg + "Amendment"} else ""
+        if kind:
+            law = _curie(article[iri]) if iri in article else None
+            terms.append(Term(_curie(iri), kind, tuple(sorted(names)), article=law, number=number.get(iri)))
     for data in data_dirs:
         for folder in find_report_folders(data):
             for block in load_report(folder).blocks:

@@ -97,7 +97,9 @@ def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
         built = [p for p in b.proposals if p.complete and p.restates is None]
         restated = [p for p in b.proposals if p.restates is not None]
         left = [p for p in b.proposals if not p.complete and p.restates is None]
-        if not (built or restated or b.mentions):
+        for n in b.new:
+            lines.append(f"  # new {n.kind}, no entity yet: {_q(n.name)}: define it, or map it to a known entity")
+        if not (built or restated or b.mentions or b.relations):
             for p in left:
                 lines.append(
                     f"  # left for review ({_q(b.sentence.text[:80])}…): {p.figure.written}: {'; '.join(p.review())}"
@@ -111,6 +113,9 @@ def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
         if built:
             lines.append("    observations:")
             lines += [f"      - {observation_line(p, settings)}" for p in built]
+        if b.relations:
+            lines.append("    statements:")
+            lines += [f"      - [{r.subject}, {r.predicate}, {r.obj}]  # drafted: {r.why}" for r in b.relations]
         if restated:
             lines.append("    restate:")
             lines += [f"      - {{id: {p.restates}, value: {format(p.figure.value, 'f')}}}" for p in restated]
@@ -147,7 +152,7 @@ def review_file(blocks: list[Block], settings: Settings) -> str:
            "label that the words around the figure cover (1.00: all of it). Nothing here was checked by a person.", "",
            *[f"- {n}" for n in settings.notes], ""]  # fmt: skip
     for b in blocks:
-        if not (b.proposals or b.skipped):
+        if not (b.proposals or b.skipped or b.relations or b.new):
             continue
         out.append(f"> {b.sentence.text}")
         out.append("")
@@ -158,6 +163,8 @@ def review_file(blocks: list[Block], settings: Settings) -> str:
             out.append(f"- **{f.written}** → {f.measure} of {f.unit}, {f.period}: {dims} — {status}")
             out += [f"  - review: {r}" for r in p.review()]
         out += [f"- {f.written}: not a figure ({f.skipped})" for f in b.skipped]
+        out += [f"- relation [{r.subject}, {r.predicate}, {r.obj}] — proposed ({r.why})" for r in b.relations]
+        out += [f"- NEW {n.kind} “{n.name}”: no entity carries this name — define it or map it" for n in b.new]
         out.append("")
     return "\n".join(out)
 
