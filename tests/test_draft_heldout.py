@@ -21,6 +21,8 @@ REPORTS = {
     "invented-qingxi-2024": ("invented-qingxi-2024.zh-hans.txt", "测试用虚构文本"),
     "invented-baihe-2024": ("invented-baihe-2024.en.txt", "INVENTED TEST REPORT"),
     "invented-yunshui-2023": ("invented-yunshui-2023.zh-hans.txt", "测试用虚构文本"),
+    "invented-qiaoshan-2023": ("invented-qiaoshan-2023.en.txt", "INVENTED TEST REPORT"),
+    "invented-jinghe-2024": ("invented-jinghe-2024.zh-hans.txt", "测试用虚构文本"),
 }
 
 
@@ -43,6 +45,8 @@ def test_every_number_of_the_held_out_texts_is_covered() -> None:
         "invented-qingxi-2024": 20,
         "invented-baihe-2024": 27,
         "invented-yunshui-2023": 23,
+        "invented-qiaoshan-2023": 23,
+        "invented-jinghe-2024": 19,
     }
     for rid, count in hand_counts.items():
         cov = report_coverage(result.reports[rid], result.sources[rid], result.quote_spans.get(rid, []))
