@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Reports whose text or misses shaped the rules. The first two were tuned on from the start; minhang and
 #: shanghai-2024 after their misses were looked at in a first round; national, ningbo, qingxi and songhe after
 #: they had been measured as held out (figures 93.8%, every dimension 70.3% for those rules, with lanshan) and their
-#: misses were looked at in a second round.
+#: misses were looked at in a second round; baihe and yunshui likewise in a third round (held out with lanshan
+#: before it: figures 89.1%, every dimension 65.5%).
 TUNED_ON = {
     "shanghai-2023",
     "invented-qinghu-2024",
@@ -36,6 +37,8 @@ TUNED_ON = {
     "invented-ningbo-2017-2021",
     "invented-qingxi-2024",
     "invented-songhe-2024",
+    "invented-baihe-2024",
+    "invented-yunshui-2023",
 }
 DEFAULT_DATA_DIRS = [ROOT / "data", ROOT / "tests" / "fixtures", ROOT / "tests" / "fixtures" / "draft"]
 

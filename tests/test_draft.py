@@ -287,3 +287,37 @@ def test_relations_to_known_articles_and_names_that_are_new(
     assert "NEW law “Anti-Unfair Competition Law”" in (folder / "REVIEW.md").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main(["build", "--data", str(out), "--out", str(tmp_path / "b")]) == 0, capsys.readouterr().err
+
+
+def test_lists_durations_and_the_words_around_a_count(vocabulary: Vocabulary) -> None:
+    found = _drafted(
+        "It examined 10 cases involving 12 persons for arrest and prosecuted 8 cases involving 9 persons. "
+        "By charge, copyright infringement remained the most common crime, with 30 cases. "
+        "Cases of infringing trade secrets rose from 3 in 2023 to 5. "
+        "The average handling time was 20.5 days, 2.5 days shorter than the previous year. "
+        "It handled 20 civil supervision cases and issued procuratorial suggestions on retrial in 4 of them. "
+        "It received 12 public-interest litigation clues.\n"
+        "受理审查逮捕案件30件40人，受理审查起诉50件60人，同比分别增长1.0%、2.0%、3.0%和4.0%。"
+        "办理知识产权领域公益诉讼案件16件。",
+        vocabulary,
+    )
+    assert found["10"][3]["category"] == "arrest-examination", "“… involving 12 persons for arrest”"
+    assert found["8"][3]["category"] == "public-prosecution"
+    assert found["30"][3]["charge"] == "art-217-copyright-infringement", "named earlier in the sentence"
+    assert found["2.5"][:3] == ("change-amount", "case", Decimal("-2.5"))
+    assert found["20"][3]["category"] == "civil-supervision", "the words stop at “and issued”"
+    assert found["4"][3]["category"] == "retrial-suggestion", "its own words before those of the 20"
+    assert found["12"][:2] == ("count", "clue"), "“litigation clues”: the last noun is what is counted"
+    assert [found[w][:2] for w in ("2.0%", "3.0%", "4.0%")] == [
+        ("change-rate", "perpetrator"),
+        ("change-rate", "case"),
+        ("change-rate", "perpetrator"),
+    ], "a percent after 、 is read as the one before it, and 分别 pairs them in order"
+    assert "breakdown" not in found["16件"][3], "the IP field is no breakdown in an IP report on its own"
+    periods = {
+        f.written: f.period
+        for s in split_sentences("Cases of infringing trade secrets rose from 3 in 2023 to 5.")
+        for f in read_figures("Cases of infringing trade secrets rose from 3 in 2023 to 5.", s, "2024")
+        if not f.is_year
+    }
+    assert periods == {"3": "2023", "5": "2024"}

@@ -68,4 +68,4 @@ def test_the_benchmark_measures_the_newest_as_held_out() -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert HELD_OUT in bench.DEFAULT_DATA_DIRS
-    assert not {"invented-baihe-2024", "invented-yunshui-2023"} & bench.TUNED_ON
+    assert not {"invented-qiaoshan-2023", "invented-jinghe-2024"} & bench.TUNED_ON

@@ -83,6 +83,7 @@ class Figure:
     phrase: str = ""  # the words that say what is counted
     own_phrase: str = ""  # the words after the number, when ``phrase`` also has those of the figure it is about
     own_context: str = ""  # the words before the number, when ``context`` also has those of the figure it is about
+    lead: str = ""  # the sentence before the number's clause, back to a semicolon ("By charge, X remained …, with")
     context: str = ""  # the words of the clause before the number
     anchor: Figure | None = None  # the count a share, change or rank is about
     part_of: Figure | None = None  # the count a count is part of ("28 cases, including 15 where …")
@@ -114,6 +115,10 @@ def _unit_after(after: str) -> tuple[str | None, str, int]:
         part_of = re.match(r"\s+(?:these|those|the|such|all)\s+(?:[\w-]+\s+){0,2}?(\w+)\b", after[w.end() :])
         if lw == "of" and not modifiers and part_of and part_of.group(1).lower() in UNIT_WORDS:
             return UNIT_WORDS[part_of.group(1).lower()], "", w.end() + part_of.end()
+        following = re.match(r"\s+([A-Za-z]+)", after[w.end() :])
+        if lw in UNIT_WORDS and following and following.group(1).lower() in UNIT_WORDS:
+            modifiers.append(w.group(0))  # "litigation clues", "case clues": the last noun is what is counted
+            continue
         if lw in UNIT_WORDS and not (lw in ("type", "types", "level", "levels", "part", "parts") and modifiers):
             return UNIT_WORDS[lw], " ".join([*modifiers, w.group(0)]), w.end()
         if lw in STOP_WORDS:
@@ -132,6 +137,7 @@ def _phrase_after(after: str) -> str:
     text = re.split(
         rf"\b(?:involving|including)\b(?=\W+(?:[\w-]+\W+){{0,3}}?(?:\d+|{_NUMBER_WORDS})\b)"
         rf"|\b(?:and|as well as)\b(?=\s+(?:(?!involving|including|with)[\w-]+\s+){{0,4}}?(?:\d+|{_NUMBER_WORDS})\b)"
+        r"|\b(?:and|but)\s+(?=(?:[a-z]+ed|made|took|held|sent|won|set|put)\b)"
         r"|\b(?:ranking|accounting|where the number)\b|\d",
         text,
     )[0]
@@ -163,7 +169,9 @@ def read_figures(text: str, sentence: Span, report_period: str, language: str | 
             continue
         if m.kind == "ordinal" and not RANK.search(before[-40:] + m.text):
             continue  # "Firstly", "the first case", "一是": not a figure
-        chinese = _CJK.search(m.text) or _CJK.search(before[-1:] + after[:1])
+        chinese = _CJK.search(m.text) or re.search(
+            r"[\u3001-\u3011\uff08-\uff1b\u3400-\u9fff]", before[-1:] + after[:1]
+        )
         if language == "zh" or (chinese and language != "en"):
             f.skipped = {"date": "a date", "amount": "an amount of money (the ontology has no measure for money yet)",
                          "vague": "a vague amount"}.get(m.kind)  # fmt: skip
@@ -191,6 +199,7 @@ def _is_year(written: str, value: Decimal, before: str, after: str) -> bool:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_AROUND = re.compile(r"[\u3001-\u3011\uff08-\uff1b\u3400-\u9fff]")
 _ZH_CLAUSE = re.compile(r"[，。；：、,;:（）()]")
 _ZH_NOUNS = {"案件": "case", "案": "case", "线索": "clue", "線索": "clue", "犯罪嫌疑人": "perpetrator",
              "被告人": "perpetrator", "人员": "person", "人員": "person"}  # fmt: skip
@@ -203,6 +212,17 @@ def _classify_zh(f: Figure, kind: str, qualifier: str, before: str, after: str, 
     clause = before[cut:]
     f.phrase, f.context = clause, before[-60:]
     near = clause[-8:]
+    listed = earlier[-1] if earlier else None
+    if (
+        kind in ("percent", "rate", "points")
+        and listed is not None
+        and listed.measure in ("change-rate", "share", "rate")
+        and re.fullmatch(r"[、和及与]", before[len(before) - (f.start - listed.end) :] or "-")
+    ):  # "同比分别增长6.7%、10.9%、13.3%和9.1%": as the one before it
+        f.measure, f.form = listed.measure, listed.form
+        f.value = -f.value if listed.value < 0 else f.value
+        f.phrase, f.context = listed.phrase, listed.context
+        return
     if kind in ("percent", "rate", "points"):
         if "占" in clause or "比例" in clause or "比重" in clause:
             f.measure, f.form = "share", "占 N%"
@@ -324,6 +344,16 @@ def _classify(f: Figure, before: str, after: str) -> None:
         f.measure, f.form = "rank", "ranking the top"
         return
     unit, modifiers, unit_end = _unit_after(after)
+    than = re.match(r"\s*(?:days?|天)\s*(shorter|longer|less|more|fewer)\s+than\b", after)
+    by = re.search(r"\b(shortened|lengthened|reduced|increased|decreased|extended)\s+by\s*$", lb)
+    if than or (by and re.match(r"\s*(days?\b|天)", after)):  # a change of the average duration before it
+        f.measure, f.form, f.unit = "change-amount", "N days shorter", "case"
+        if (than and than.group(1) in ("shorter", "less", "fewer")) or (
+            by and by.group(1) in ("shortened", "reduced", "decreased")
+        ):
+            f.value = -f.value
+        f.context = f.sentence.text[: f.local]
+        return
     if re.match(r"\s*(days?\b|天|日)", after):
         f.measure, f.form, f.unit = (
             ("average-duration", "average of N days", "case")
@@ -367,6 +397,7 @@ def _classify(f: Figure, before: str, after: str) -> None:
         f.notes.append("no unit noun after the number: say what it counts")
     f.phrase = " ".join([modifiers, _phrase_after(after[unit_end:])]).strip()
     f.context = " ".join(_own_words(in_clause).split()[-12:])
+    f.lead = re.split(r"[;；]", f.sentence.text[:clause_start])[-1]
 
 
 def _own_words(clause: str) -> str:
@@ -451,6 +482,10 @@ def _attach(figures: list[Figure]) -> None:
             earlier = [c for c in counts if c.start < f.start and c.unit != f.unit]
             if earlier:
                 f.anchor = earlier[-1]
+                after = f.sentence.text[f.end - f.sentence.start :]
+                tail = _phrase_after(after[_unit_after(after)[2] :]) if _CJK.search(after[:1]) is None else ""
+                if tail:  # "examined 21 cases involving 35 persons for arrest": what the count is, after its persons
+                    f.anchor.phrase = f"{f.anchor.phrase} {tail}".strip()
                 f.phrase, f.context = earlier[-1].phrase, earlier[-1].context
 
 
@@ -483,6 +518,8 @@ def _periods(f: Figure, s: str, report_period: str, figures: list[Figure]) -> No
     f.period = (near.group(1) or near.group(2)) if near else report_period
     if near is None:
         before_years = [y for y in years if y.start < f.start and f.start - y.end < 30 and not _base_context(s, y)]
+        if before_years and re.search(r"\bto\s*$", s[: f.local]):
+            before_years = []  # "rose from 2 in 2023 to 4": the year is the first figure's
         if before_years and 1900 <= before_years[-1].value <= 2100:
             f.period = str(int(before_years[-1].value))
     if f.measure in ("change-rate", "change-multiple", "change-amount"):

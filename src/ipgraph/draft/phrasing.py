@@ -10,4 +10,5 @@ from __future__ import annotations
 #: Phrasings by code (a CURIE of the ontology's code lists).
 PHRASINGS: dict[str, tuple[str, ...]] = {
     "category:non-prosecution": ("decided not to prosecute", "decision not to prosecute", "not prosecuted"),
+    "category:public-prosecution": ("prosecuted",),
 }

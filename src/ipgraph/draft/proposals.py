@@ -183,6 +183,15 @@ def _occurrence(text: str, sentence: Span) -> int:
     return n + 1
 
 
+def _other_fields(f: Figure, vocabulary: Vocabulary) -> bool:
+    """Whether the sentence names a legal field besides intellectual property ("… six in the anti-unfair competition
+    field")."""
+    fields = [
+        t for t in vocabulary.matching("breakdown", f.sentence.text, 1.0) if t.curie.startswith("breakdown:field-")
+    ]
+    return any(t.curie != "breakdown:field-ip" for t in fields)
+
+
 def _section_topics(text: str, vocabulary: Vocabulary) -> list[tuple[int, Guess | None]]:
     """Where each section starts and the one category its heading names in full (a level-2 heading that names none
     keeps its level-1 heading's; a heading that names several, "Civil, Administrative and Public-Interest
@@ -213,8 +222,8 @@ def _guess(
     spoken_for: frozenset[str] = frozenset()  # words a breakdown's label took: not also a category's or charge's
     for dim in ("breakdown", "charge", "category"):
         found = None
-        own = f"{f.own_phrase} {f.own_context}".strip()
-        for words in (f.own_phrase, f.phrase, own):  # a figure's own words first ("… and four as the typical cases")
+        own = f"{f.own_phrase} {f.own_context}".strip() if f.form == "ones" else ""  # "… in 3 of them"
+        for words in (f.own_phrase, own, f.phrase):  # a figure's own words first ("… and four as the typical cases")
             if found is None and words:
                 found = vocabulary.best(dim, words, MINIMUM[dim], spoken_for)
         if found is None:
@@ -225,8 +234,22 @@ def _guess(
             dims[dim] = Guess(term.curie.split(":", 1)[1], score, f"label “{_label(term)}” matched")
             if dim == "breakdown":
                 spoken_for = vocabulary.words_of(term, phrase)
+    if "breakdown" in dims and dims["breakdown"].code == "field-ip" and not _other_fields(f, vocabulary):
+        del dims["breakdown"]  # in an IP report "the IP field" is a breakdown only beside another field
+    if f.lead and not ({"category", "charge"} & set(dims)) and f.anchor is None and f.form != "ones":
+        for dim in ("charge", "category"):  # "By charge, counterfeiting … remained the most common, with 29 cases"
+            found = vocabulary.best(dim, f.lead, max(MINIMUM[dim], 0.8), spoken_for)
+            if found and found[0].curie.split(":", 1)[1] != DEFAULTS[dim]:
+                term, score = found
+                dims[dim] = Guess(term.curie.split(":", 1)[1], round(score * 0.8, 2), "named earlier in the sentence")
+                break
     dependent = f.anchor is not None or f.form == "ones" or f.measure != "count" or not tokens(f.phrase)
-    if anchor and "category" not in dims and ("charge" not in dims or "charge" in from_context):
+    about_count = f.anchor is not None and f.measure != "count"  # a share or change: the count it is about decides
+    if (
+        anchor
+        and ("category" not in dims or ("category" in from_context and about_count))
+        and ("charge" not in dims or "charge" in from_context)
+    ):
         for dim in ("category", "charge", "right", "function"):
             if dim in anchor:
                 dims[dim] = Guess(anchor[dim].code, round(anchor[dim].confidence * 0.9, 2), "as the figure it is about")
