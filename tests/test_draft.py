@@ -285,6 +285,13 @@ def test_relations_to_known_articles_and_names_that_are_new(
         folder / "draft.yaml"
     ).read_text(encoding="utf-8")
     assert "NEW law “Anti-Unfair Competition Law”" in (folder / "REVIEW.md").read_text(encoding="utf-8")
+    only_new = tmp_path / "fenglin-only-2024.txt"
+    only_new.write_text(text.split("\n")[1], encoding="utf-8")
+    code = main(["draft", str(only_new), "--period", "2024", "-o", str(tmp_path / "only")])
+    assert code == 0, capsys.readouterr().err
+    report = (tmp_path / "only" / "reports" / "fenglin-only-2024" / "report.yaml").read_text(encoding="utf-8")
+    assert "define the new place “Fenglin District”" in report, "the new place is offered where no known one is"
+    assert "define the new “Fenglin District People's Procuratorate”" in report
     capsys.readouterr()
     assert main(["build", "--data", str(out), "--out", str(tmp_path / "b")]) == 0, capsys.readouterr().err
 

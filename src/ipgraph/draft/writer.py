@@ -8,6 +8,7 @@ unit, a figure whose dimensions clash with another's) is written as a comment be
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,21 @@ def guess_settings(report_id: str, source_name: str, period: str, blocks: list[B
     notes = []
     area = places.most_common(1)[0][0] if places else None
     entity = bodies.most_common(1)[0][0] if bodies else None
-    notes.append(f"area: {area} (the place named most often)" if area else "area: no known place named; add it")
+    new = [n for b in blocks for n in b.new]
+    new_place = next((n.name for n in new if n.kind == "place"), None)
+    new_body = next((n.name for n in new if n.kind == "institution" and re.search("Procuratorate|检察", n.name)), None)
+    notes.append(
+        f"area: {area} (the place named most often)"
+        if area
+        else f"area: no known place named; define the new place “{new_place}” the text names and give it here"
+        if new_place
+        else "area: no known place named; add it"
+    )
     notes.append(
         f"observed_entity: {entity} (the procuratorate named most often)"
         if entity
+        else f"observed_entity: no known procuratorate named; define the new “{new_body}” and give it here"
+        if new_body
         else "observed_entity: no known procuratorate named; add the institution whose figures these are"
     )
     return Settings(report_id, source_name, period, area, entity, notes)
