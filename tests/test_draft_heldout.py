@@ -23,6 +23,8 @@ REPORTS = {
     "invented-yunshui-2023": ("invented-yunshui-2023.zh-hans.txt", "测试用虚构文本"),
     "invented-qiaoshan-2023": ("invented-qiaoshan-2023.en.txt", "INVENTED TEST REPORT"),
     "invented-jinghe-2024": ("invented-jinghe-2024.zh-hans.txt", "测试用虚构文本"),
+    "invented-meixi-2022": ("invented-meixi-2022.en.txt", "INVENTED TEST REPORT"),
+    "invented-tongluo-2024": ("invented-tongluo-2024.zh-hant.txt", "測試用虛構文本"),
 }
 
 
@@ -47,6 +49,8 @@ def test_every_number_of_the_held_out_texts_is_covered() -> None:
         "invented-yunshui-2023": 23,
         "invented-qiaoshan-2023": 23,
         "invented-jinghe-2024": 19,
+        "invented-meixi-2022": 16,
+        "invented-tongluo-2024": 15,
     }
     for rid, count in hand_counts.items():
         cov = report_coverage(result.reports[rid], result.sources[rid], result.quote_spans.get(rid, []))
@@ -68,4 +72,5 @@ def test_the_benchmark_measures_the_newest_as_held_out() -> None:
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     assert HELD_OUT in bench.DEFAULT_DATA_DIRS
-    assert not {"invented-qiaoshan-2023", "invented-jinghe-2024"} & bench.TUNED_ON
+    newest = {"invented-qiaoshan-2023", "invented-jinghe-2024", "invented-meixi-2022", "invented-tongluo-2024"}
+    assert not newest & bench.TUNED_ON
