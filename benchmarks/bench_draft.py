@@ -1,11 +1,14 @@
 """How good `ipgraph draft` is: each report with hand-written facts drafted from its text and compared with them.
 
-For every report folder under the given data folders (default: data/ and tests/fixtures/), the draft of its source
-text is compared with its fact files (``ipgraph.draft.evaluate``): recall and precision of figures (value, measure,
-unit and period right, the number inside one of the figure's quotes), of figures with every dimension right, and of
-mentions of known entities; and the time the draft takes (median of 5 runs, the vocabulary loaded once, as in the
-verb). The rules were tuned on ``shanghai-2023`` (English) and ``invented-qinghu-2024`` (simplified Chinese) only:
-every other report is a measurement on text the rules were not shaped by. Results: ``benchmarks/results/draft.json``.
+For every report folder under the given data folders (default: data/, tests/fixtures/, tests/fixtures/draft/), the
+draft of its source text is compared with its fact files (``ipgraph.draft.evaluate``): recall and precision of
+figures (value, measure, unit and period right, the number inside one of the figure's quotes), of figures with every
+dimension right, and of mentions of known entities; and the time the draft takes (median of 5 runs, the vocabulary
+loaded once, as in the verb). A report is "tuned on" once its text or its misses have shaped the rules (``TUNED_ON``
+says which and when); every other report is "held out", a measurement on text the rules were not shaped by:
+``invented-lanshan-2024`` and the reports of ``tests/fixtures/draft/`` written, with their facts, before any draft
+of them was made and added as held-out reports became tuned on. The figures of each role are also pooled (matched
+over hand-written, over all its reports), the way the aims are stated. Results: ``benchmarks/results/draft.json``.
 
     python benchmarks/bench_draft.py [DATA_DIR ...]
 """
@@ -17,9 +20,27 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-TUNED_ON = {"shanghai-2023", "invented-qinghu-2024"}
+#: Reports whose text or misses shaped the rules. The first two were tuned on from the start; minhang and
+#: shanghai-2024 after their misses were looked at in a first round; national, ningbo, qingxi and songhe after
+#: they had been measured as held out (figures 93.8%, every dimension 70.3% for those rules, with lanshan) and their
+#: misses were looked at in a second round; baihe and yunshui likewise in a third round (held out with lanshan
+#: before it: figures 89.1%, every dimension 65.5%).
+TUNED_ON = {
+    "shanghai-2023",
+    "invented-qinghu-2024",
+    "invented-minhang-2023",
+    "invented-shanghai-2024",
+    "invented-national-2021-2023",
+    "invented-ningbo-2017-2021",
+    "invented-qingxi-2024",
+    "invented-songhe-2024",
+    "invented-baihe-2024",
+    "invented-yunshui-2023",
+}
+DEFAULT_DATA_DIRS = [ROOT / "data", ROOT / "tests" / "fixtures", ROOT / "tests" / "fixtures" / "draft"]
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +48,7 @@ def main(argv: list[str]) -> int:
     from ipgraph.draft.vocabulary import load_vocabulary
     from ipgraph.facts import find_report_folders, load_report
 
-    data_dirs = [Path(a) for a in argv] or [ROOT / "data", ROOT / "tests" / "fixtures"]
+    data_dirs = [Path(a) for a in argv] or DEFAULT_DATA_DIRS
     data_dirs = [d for d in data_dirs if (d / "reports").is_dir()]
     t = time.perf_counter()
     vocabulary = load_vocabulary(ROOT / "ontology" / "ipgraph.ttl", [ROOT / "data"])
@@ -42,7 +63,7 @@ def main(argv: list[str]) -> int:
             rows.append(
                 {
                     "report": e.report,
-                    "role": "tuned on" if e.report in TUNED_ON else "measured",
+                    "role": "tuned on" if e.report in TUNED_ON else "held out",
                     "characters": len(text),
                     "figures": {
                         "recall": e.figures.recall,
@@ -50,27 +71,69 @@ def main(argv: list[str]) -> int:
                         "matched": e.figures.matched_gold,
                         "hand_written": e.figures.gold,
                         "proposed": e.figures.draft,
+                        "right_proposed": e.figures.matched_draft,
                     },
-                    "all_dimensions": {"recall": e.all_dimensions.recall, "precision": e.all_dimensions.precision},
+                    "all_dimensions": {
+                        "recall": e.all_dimensions.recall,
+                        "precision": e.all_dimensions.precision,
+                        "matched": e.all_dimensions.matched_gold,
+                        "right_proposed": e.all_dimensions.matched_draft,
+                    },
                     "mentions": {"recall": e.mentions.recall, "precision": e.mentions.precision},
+                    "relations": {
+                        "recall": e.relations.recall,
+                        "precision": e.relations.precision,
+                        "hand_written": e.relations.gold,
+                        "proposed": e.relations.draft,
+                    },
                     "draft_seconds": statistics.median(r.seconds for r in runs),
                 }
             )
     print(f"vocabulary (ontology + entities of data/): {vocabulary_seconds:.2f}s, {len(vocabulary.terms)} terms")
-    header = f"{'report':<28} {'role':<9} {'figures R/P':>13} {'all dims R/P':>13} {'mentions R/P':>13} {'draft':>7}"
+    header = (
+        f"{'report':<28} {'role':<9} {'figures R/P':>13} {'all dims R/P':>13} {'mentions R/P':>13} "
+        f"{'relations':>9} {'draft':>7}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        f, d, m = r["figures"], r["all_dimensions"], r["mentions"]
+        f, d, m, rel = r["figures"], r["all_dimensions"], r["mentions"], r["relations"]
+        hit = round(rel["recall"] * rel["hand_written"])
         print(
             f"{r['report']:<28} {r['role']:<9} {f['recall']:>6.1%}/{f['precision']:<6.1%} "
             f"{d['recall']:>6.1%}/{d['precision']:<6.1%} {m['recall']:>6.1%}/{m['precision']:<6.1%} "
-            f"{r['draft_seconds']:>6.3f}s"
+            f"{hit:>3}/{rel['hand_written']}/{rel['proposed']:<3} {r['draft_seconds']:>6.3f}s"
+        )
+    pooled = {role: _pooled([r for r in rows if r["role"] == role]) for role in ("tuned on", "held out")}
+    for role, p in pooled.items():
+        print(
+            f"{role + ' (pooled)':<38} {p['figures_recall']:>6.1%}/{p['figures_precision']:<6.1%} "
+            f"{p['all_dimensions_recall']:>6.1%}/{p['all_dimensions_precision']:<6.1%}"
         )
     out = ROOT / "benchmarks" / "results" / "draft.json"
-    out.write_text(json.dumps({"vocabulary_seconds": vocabulary_seconds, "reports": rows}, indent=1) + "\n")
+    result = {"vocabulary_seconds": vocabulary_seconds, "pooled": pooled, "reports": rows}
+    out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
+
+
+def _pooled(rows: list[dict[str, Any]]) -> dict[str, float]:
+    """Figures of several reports taken together: recall over all hand-written figures, precision over all proposed."""
+    gold = sum(r["figures"]["hand_written"] for r in rows)
+    proposed = sum(r["figures"]["proposed"] for r in rows)
+
+    def total(part: str, key: str) -> int:
+        return sum(int(r[part][key]) for r in rows)
+
+    return {
+        "reports": len(rows),
+        "hand_written": gold,
+        "proposed": proposed,
+        "figures_recall": total("figures", "matched") / gold if gold else 1.0,
+        "figures_precision": total("figures", "right_proposed") / proposed if proposed else 1.0,
+        "all_dimensions_recall": total("all_dimensions", "matched") / gold if gold else 1.0,
+        "all_dimensions_precision": total("all_dimensions", "right_proposed") / proposed if proposed else 1.0,
+    }
 
 
 if __name__ == "__main__":

@@ -102,10 +102,19 @@ class NumberMention:
         return plain if plain and Decimal(plain) == self.value else str(self.value)
 
 
-def find_numbers(text: str) -> list[NumberMention]:
-    """Every number written in ``text``, English or Chinese, in order."""
+def find_numbers(text: str, language: str | None = None) -> list[NumberMention]:
+    """Every number written in ``text``, English or Chinese, in order.
+
+    ``language`` forces a reading instead of detecting it: ``"en"`` reads English only (Chinese numerals are left
+    alone), ``"zh"`` reads Chinese, and of the English reader only numbers in digits (no number words).
+
+    >>> [[m.text for m in find_numbers("one of 3 cases, 三起", lang)] for lang in (None, "en", "zh")]
+    [['one', '3', '三起'], ['one', '3'], ['3', '三起']]
+    """
     found = _find_english(text)
-    if any(is_cjk(ch) for ch in text):
+    if language == "zh":
+        found = [m for m in found if m.form == "digits"]
+    if language != "en" and (language == "zh" or any(is_cjk(ch) for ch in text)):
         chinese = [
             NumberMention(z.start, z.end, z.text, z.value, z.form, z.kind, z.qualifier, z.written)
             for z in find_numbers_zh(text)

@@ -2,8 +2,10 @@
 
 The verb reads the text with the same number reader as ``ipgraph numbers`` and ``ipgraph coverage``, reads each
 number in its sentence (:mod:`ipgraph.draft.figures`), guesses its dimensions from the labels of the ontology and of
-the entities the data defines (:mod:`ipgraph.draft.vocabulary`, :mod:`ipgraph.draft.proposals`) and writes a report
-folder that builds as it stands, with a review list (:mod:`ipgraph.draft.writer`).
+the entities the data defines (:mod:`ipgraph.draft.vocabulary`, :mod:`ipgraph.draft.proposals`), proposes the
+relations a sentence states between known things and lists the names no entity carries yet
+(:mod:`ipgraph.draft.relations`), and writes a report folder that builds as it stands, with a review list
+(:mod:`ipgraph.draft.writer`).
 """
 
 from __future__ import annotations
@@ -60,12 +62,13 @@ def _cmd_draft(args: argparse.Namespace) -> int:
         raise InputError("no report year found in the text: give --period YEAR", text_path)
     out = Path(args.output or f"{report_id}-draft")
     check_dir(out, "draft", [text_path])
-    language = args.lang if args.lang != "auto" else _detect_language(text)
+    forced = None if args.lang == "auto" else str(args.lang)
+    language = forced or _detect_language(text)
     from ipgraph import resources
 
     data_dirs, _ = resources.data_dirs([Path(d) for d in args.data], bundled=not args.no_bundled)
     vocabulary = load_vocabulary(Path(args.ontology or resources.ontology_file()), data_dirs)
-    blocks = propose(text, vocabulary, period)
+    blocks = propose(text, vocabulary, period, forced)
     settings = guess_settings(report_id, text_path.name, period, blocks)
     from ipgraph.scaffold import schema_line
 
@@ -78,12 +81,17 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     complete = sum(1 for p in proposals if p.complete and p.restates is None)
     review = sum(1 for p in proposals if p.review() or not p.complete)
     skipped = sum(len(b.skipped) for b in blocks)
-    print(f"drafted {report_id} ({language}, {period}) in {time.perf_counter() - t0:.2f}s:")
+    how = language if forced else f"{language} detected"
+    print(f"drafted {report_id} ({how}, {period}) in {time.perf_counter() - t0:.2f}s:")
     print(
         f"  {complete} figures proposed, {sum(1 for p in proposals if p.restates)} restatements, "
         f"{review} with something to review"
     )
     print(f"  {sum(len(b.mentions) for b in blocks)} mentions of known entities, {skipped} numbers not read as figures")
+    print(
+        f"  {sum(len(b.relations) for b in blocks)} relations proposed, "
+        f"{sum(len(b.new) for b in blocks)} names no entity carries yet (listed as new)"
+    )
     print(f"wrote {out / 'reports' / folder.name}: report.yaml, draft.yaml, REVIEW.md")
     data = "".join(f" --data {d}" for d in args.data) + (" --no-bundled" if args.no_bundled else "")
     print(f"next: read REVIEW.md, then: ipgraph build{data} --data {out}")
@@ -99,7 +107,13 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     )
     p.add_argument("text", help="the report's text (UTF-8)")
     p.add_argument("--report-id", help="the report's id, a slug (default: from the file name)")
-    p.add_argument("--lang", choices=("auto", "en", "zh"), default="auto", help="the text's language")
+    p.add_argument(
+        "--lang",
+        choices=("auto", "en", "zh"),
+        default="auto",
+        help="the text's language: forces the number reader and the sentence ends (default: by the script of each "
+        "passage)",
+    )
     p.add_argument("--period", help="the report's year (default: the year its opening names most)")
     p.add_argument("-o", "--output", help="folder to write (default: ./ID-draft)")
     p.add_argument(

@@ -1,4 +1,4 @@
-"""How close a draft comes to a report's hand-written facts: recall and precision of figures and mentions.
+"""How close a draft comes to a report's hand-written facts: recall and precision of figures, mentions and relations.
 
 A proposed figure matches a hand-written one when value, measure, unit and period agree and the number lies in
 one of the hand-written figure's quotes; "every dimension right" adds category, function, charge, right type,
@@ -9,6 +9,7 @@ overlap it.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,6 +68,7 @@ class Evaluation:
     figures: Score
     all_dimensions: Score
     mentions: Score
+    relations: Score
     seconds: float
     missed: list[Gold]
     wrong: list[Proposal]
@@ -164,7 +166,20 @@ def evaluate(report: ReportDef, text: str, vocabulary: Vocabulary) -> Evaluation
     matched_gold = {id(g) for p in proposals for g in gold if _figure_matches(p, g)}
     missed = [g for g in gold if id(g) not in matched_gold]
     wrong = [p for p in proposals if not any(_figure_matches(p, g) for g in gold)]
-    return Evaluation(report.id, fig, dims, _mention_score(blocks, gold_mentions(report, text)), seconds, missed, wrong)
+    mentions = _mention_score(blocks, gold_mentions(report, text))
+    return Evaluation(report.id, fig, dims, mentions, _relation_score(report, blocks), seconds, missed, wrong)
+
+
+def _relation_score(report: ReportDef, blocks: list[Block]) -> Score:
+    """Statements between named resources: the hand-written ones against the drafted ones (as sets)."""
+    gold = {
+        (st.subject, st.predicate.split(":")[-1], st.obj)
+        for b in report.blocks
+        for st in b.statements
+        if isinstance(st.obj, str) and re.fullmatch(r"[\w-]+:[\w.-]+", st.obj)
+    }
+    drafted = {(r.subject, r.predicate, r.obj) for b in blocks for r in b.relations}
+    return Score(len(gold & drafted), len(gold), len(gold & drafted), len(drafted))
 
 
 def _match(proposals: list[Proposal], gold: list[Gold], ok: object) -> Score:

@@ -37,7 +37,8 @@ UNIT_WORDS: dict[str, str] = {
     "companies": "entity", "part": "part", "parts": "part", "pathway": "pathway", "pathways": "pathway",
     "station": "service-station", "stations": "service-station", "types": "cause-type", "type": "cause-type",
     "levels": "procuratorate-level", "level": "procuratorate-level", "entities": "entity", "entity": "entity",
-    "organizations": "entity", "units": "entity",
+    "organizations": "entity", "units": "entity", "litigation": "case", "litigations": "case",
+    "suggestion": "case", "suggestions": "case", "protest": "case", "protests": "case",
 }  # fmt: skip
 _UNIT_NOUN = re.compile(r"\b(" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 MONTHS = r"January|February|March|April|May|June|July|August|September|October|November|December"
@@ -80,8 +81,12 @@ class Figure:
     qualifier: str = "exact"
     form: str = "stated"
     phrase: str = ""  # the words that say what is counted
+    own_phrase: str = ""  # the words after the number, when ``phrase`` also has those of the figure it is about
+    own_context: str = ""  # the words before the number, when ``context`` also has those of the figure it is about
+    lead: str = ""  # the sentence before the number's clause, back to a semicolon ("By charge, X remained …, with")
     context: str = ""  # the words of the clause before the number
     anchor: Figure | None = None  # the count a share, change or rank is about
+    part_of: Figure | None = None  # the count a count is part of ("28 cases, including 15 where …")
     notes: list[str] = field(default_factory=list)
     is_year: bool = False
     skipped: str | None = None  # why the number is not read as a figure
@@ -107,6 +112,13 @@ def _unit_after(after: str) -> tuple[str | None, str, int]:
         lw = w.group(0).lower()
         if lw == "ones" or (lw == "of" and re.match(r"\s*(them|which|whom)\b", after[w.end() :])):
             return "inherit", " ".join(modifiers), w.end()
+        part_of = re.match(r"\s+(?:these|those|the|such|all)\s+(?:[\w-]+\s+){0,2}?(\w+)\b", after[w.end() :])
+        if lw == "of" and not modifiers and part_of and part_of.group(1).lower() in UNIT_WORDS:
+            return UNIT_WORDS[part_of.group(1).lower()], "", w.end() + part_of.end()
+        following = re.match(r"\s+([A-Za-z]+)", after[w.end() :])
+        if lw in UNIT_WORDS and following and following.group(1).lower() in UNIT_WORDS:
+            modifiers.append(w.group(0))  # "litigation clues", "case clues": the last noun is what is counted
+            continue
         if lw in UNIT_WORDS and not (lw in ("type", "types", "level", "levels", "part", "parts") and modifiers):
             return UNIT_WORDS[lw], " ".join([*modifiers, w.group(0)]), w.end()
         if lw in STOP_WORDS:
@@ -115,23 +127,32 @@ def _unit_after(after: str) -> tuple[str | None, str, int]:
     return None, "", 0
 
 
+_NUMBER_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred"
+
+
 def _phrase_after(after: str) -> str:
     """The words after the unit that say what is counted ("of selling commodity with …"), up to a new clause."""
     m = re.match(r"[^,;。；，.]*", after)
     text = m.group(0) if m else ""
     text = re.split(
-        r"\b(?:involving|including|ranking|accounting|where the number)\b|\d"
-        r"|\band\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+        rf"\b(?:involving|including)\b(?=\W+(?:[\w-]+\W+){{0,3}}?(?:\d+|{_NUMBER_WORDS})\b)"
+        rf"|\b(?:and|as well as)\b(?=\s+(?:(?!involving|including|with)[\w-]+\s+){{0,4}}?(?:\d+|{_NUMBER_WORDS})\b)"
+        r"|\b(?:and|but)\s+(?=(?:[a-z]+ed|made|took|held|sent|won|set|put)\b)"
+        r"|\b(?:ranking|accounting|where the number)\b|\d",
         text,
     )[0]
     return " ".join(text.split()[:14])
 
 
-def read_figures(text: str, sentence: Span, report_period: str) -> list[Figure]:
-    """Every figure of one sentence (years included, flagged), read in context."""
+def read_figures(text: str, sentence: Span, report_period: str, language: str | None = None) -> list[Figure]:
+    """Every figure of one sentence (years included, flagged), read in context.
+
+    ``language`` (``"en"`` or ``"zh"``) forces the number reader and the reading of each number; by default both are
+    chosen by the script around each number.
+    """
     s = sentence.text
     figures: list[Figure] = []
-    for m in find_numbers(s):
+    for m in find_numbers(s, language):
         if m.value is None:
             continue
         before, after = s[: m.start], s[m.end :]
@@ -142,9 +163,16 @@ def read_figures(text: str, sentence: Span, report_period: str) -> list[Figure]:
             f.is_year = True
             figures.append(f)
             continue
+        if re.search(r"第[^第]*[条款项]$", m.text) or re.match(r"\s*[条款项條]", after):
+            f.skipped = "an article number"  # 第二百一十三条
+            figures.append(f)
+            continue
         if m.kind == "ordinal" and not RANK.search(before[-40:] + m.text):
             continue  # "Firstly", "the first case", "一是": not a figure
-        if _CJK.search(m.text) or _CJK.search(before[-1:] + after[:1]):
+        chinese = _CJK.search(m.text) or re.search(
+            r"[\u3001-\u3011\uff08-\uff1b\u3400-\u9fff]", before[-1:] + after[:1]
+        )
+        if language == "zh" or (chinese and language != "en"):
             f.skipped = {"date": "a date", "amount": "an amount of money (the ontology has no measure for money yet)",
                          "vague": "a vague amount"}.get(m.kind)  # fmt: skip
             if f.skipped is None:
@@ -171,6 +199,7 @@ def _is_year(written: str, value: Decimal, before: str, after: str) -> bool:
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_ZH_AROUND = re.compile(r"[\u3001-\u3011\uff08-\uff1b\u3400-\u9fff]")
 _ZH_CLAUSE = re.compile(r"[，。；：、,;:（）()]")
 _ZH_NOUNS = {"案件": "case", "案": "case", "线索": "clue", "線索": "clue", "犯罪嫌疑人": "perpetrator",
              "被告人": "perpetrator", "人员": "person", "人員": "person"}  # fmt: skip
@@ -183,6 +212,17 @@ def _classify_zh(f: Figure, kind: str, qualifier: str, before: str, after: str, 
     clause = before[cut:]
     f.phrase, f.context = clause, before[-60:]
     near = clause[-8:]
+    listed = earlier[-1] if earlier else None
+    if (
+        kind in ("percent", "rate", "points")
+        and listed is not None
+        and listed.measure in ("change-rate", "share", "rate")
+        and re.fullmatch(r"[、和及与]", before[len(before) - (f.start - listed.end) :] or "-")
+    ):  # "同比分别增长6.7%、10.9%、13.3%和9.1%": as the one before it
+        f.measure, f.form = listed.measure, listed.form
+        f.value = -f.value if listed.value < 0 else f.value
+        f.phrase, f.context = listed.phrase, listed.context
+        return
     if kind in ("percent", "rate", "points"):
         if "占" in clause or "比例" in clause or "比重" in clause:
             f.measure, f.form = "share", "占 N%"
@@ -248,6 +288,12 @@ def _not_a_figure(kind: str, written: str, before: str, after: str) -> str | Non
             return "a rule, not a figure"
     if re.match(r"\s+out of\s", after):
         return "a rule, not a figure"
+    if re.search(r"\b(?:Articles?|Art\.|Arts\.|Paragraph|Item)\s*$", before, re.IGNORECASE):
+        return "an article number"
+    if re.search(r"\bfrom (?:19|20)\d\d to (?:19|20)\d\d\b|\bover the (?:past )?\w+ years\b", before) and not re.match(
+        r"[^,;.]{0,45}?\bin (?:19|20)\d\d\b", after
+    ):
+        return "a total over several years (a period is one year)"
     return None
 
 
@@ -273,6 +319,12 @@ def _classify(f: Figure, before: str, after: str) -> None:
         )
         if of_what:
             f.unit = UNIT_WORDS[of_what.group(1).lower()]
+        than = re.match(r"\s*(?:%|％|percent\b|per cent\b)\s+(more|higher|greater|fewer|less|lower)\s+than\b", after)
+        if than:  # "11.0% more than in the previous year"
+            f.measure, f.form = "change-rate", "N% more than"
+            if than.group(1) in ("fewer", "less", "lower"):
+                f.value, f.form = -f.value, "N% less than"
+            return
         if re.search(r"\bto\s*$", lb) or (SHARE.search(in_clause[-60:]) and not re.search(r"\bby\s*$", lb)):
             f.measure, f.form = ("rate", "rate of") if RATE.search(in_clause[-60:]) else ("share", "accounting for")
         elif INCREASE.search(direction_text) or DECREASE.search(direction_text):
@@ -292,6 +344,16 @@ def _classify(f: Figure, before: str, after: str) -> None:
         f.measure, f.form = "rank", "ranking the top"
         return
     unit, modifiers, unit_end = _unit_after(after)
+    than = re.match(r"\s*(?:days?|天)\s*(shorter|longer|less|more|fewer)\s+than\b", after)
+    by = re.search(r"\b(shortened|lengthened|reduced|increased|decreased|extended)\s+by\s*$", lb)
+    if than or (by and re.match(r"\s*(days?\b|天)", after)):  # a change of the average duration before it
+        f.measure, f.form, f.unit = "change-amount", "N days shorter", "case"
+        if (than and than.group(1) in ("shorter", "less", "fewer")) or (
+            by and by.group(1) in ("shortened", "reduced", "decreased")
+        ):
+            f.value = -f.value
+        f.context = f.sentence.text[: f.local]
+        return
     if re.match(r"\s*(days?\b|天|日)", after):
         f.measure, f.form, f.unit = (
             ("average-duration", "average of N days", "case")
@@ -306,7 +368,9 @@ def _classify(f: Figure, before: str, after: str) -> None:
             f.value = -f.value
     else:
         f.measure = "count"
-    ellipsis = re.match(r"\s*(in|at|as|were|was|are|is|from|by|for|provided|complained|concluded|[a-z]+ed)\b", after)
+    ellipsis = re.match(
+        r"\s*(?:(in|at|as|were|was|are|is|from|by|for|provided|complained|concluded|[a-z]+ed)\b|[.,;:]|$)", after
+    )
     if unit is None and re.search(r"\b(reached|exceeded|totall?ed|numbered)\s*$", before):
         counted = re.search(r"\bnumber of (?:the )?(?:[\w-]+ ){0,4}?(" + _UNIT_NOUN.pattern[3:-3] + r")\b", before)
         nouns = _UNIT_NOUN.findall(before)
@@ -332,7 +396,17 @@ def _classify(f: Figure, before: str, after: str) -> None:
     else:
         f.notes.append("no unit noun after the number: say what it counts")
     f.phrase = " ".join([modifiers, _phrase_after(after[unit_end:])]).strip()
-    f.context = " ".join(in_clause.split()[-12:])
+    f.context = " ".join(_own_words(in_clause).split()[-12:])
+    f.lead = re.split(r"[;；]", f.sentence.text[:clause_start])[-1]
+
+
+def _own_words(clause: str) -> str:
+    """The words of a clause that belong to the figure at its end: after "and" / "as well as" that follows the figure
+    before it ("283 cases as well as pursuit and prosecution of 213 …"), else the whole clause ("nine types of causes
+    at three levels")."""
+    parts = re.split(rf"\d+(?:\.\d+)?%?|\b(?:{_NUMBER_WORDS})\b", clause, flags=re.IGNORECASE)
+    joined = re.search(r"\b(?:and|as well as)\b", parts[-1]) if len(parts) > 1 else None
+    return parts[-1][joined.end() :] if joined else clause
 
 
 def _decreases(before: str, after: str) -> bool:
@@ -350,18 +424,27 @@ def _attach(figures: list[Figure]) -> None:
     for f in live:
         if f.measure == "count" and re.search(r"(involving|with|涉及|涉案)\s*$", f.sentence.text[: f.local][-14:]):
             f.secondary = True
-    counts = [f for f in live if f.measure == "count" and f.unit]
+    counts = [f for f in live if f.measure in ("count", "average-duration") and f.unit]
+    for f in counts:
+        said = [m.start() for m in _PART_OF.finditer(f.sentence.text, 0, f.local)]
+        if said and not f.secondary:
+            ends = f.sentence.start + said[-1]
+            f.part_of = next((c for c in reversed(counts) if c.end <= ends and not c.secondary), None)
     pending = [f for f in live if f.measure not in (None, "count") or f.form == "ones"]
     respectively = (
         "respectively" in pending[0].sentence.text or "分别" in pending[0].sentence.text if pending else False
     )
-    changes = [f for f in pending if f.measure in ("change-rate", "change-multiple") and f.form != "ones"]
+    stated_together = (
+        ("change-rate", "change-multiple", "share", "rate") if respectively else ("change-rate", "change-multiple")
+    )
+    changes = [f for f in pending if f.measure in stated_together and f.form != "ones"]
     for f in pending:
         earlier = [c for c in counts if c.start < f.start]
         group = _run_of(f, changes, counts)
         anchor: Figure | None
         if respectively and len(group) > 1 and len(earlier) >= len(group):
             anchor = earlier[-len(group) :][group.index(f)]
+            f.unit = anchor.unit  # "86件152人，同比分别上升7.5%和4.1%": the order says whose change it is
         else:
             primaries = [c for c in earlier if not c.secondary]
             anchor = primaries[-1] if primaries else (earlier[-1] if earlier else None)
@@ -373,14 +456,17 @@ def _attach(figures: list[Figure]) -> None:
                 anchor = None
         if anchor is None and f.form == "ones" and f.noun_unit:
             f.unit = f.noun_unit
+            lead = _LEAD_IN.match(f.sentence.text)  # "In terms of the completed civil cases, three were …"
+            if lead and lead.end() <= f.local:
+                f.context = (lead.group(1) + " " + f.context).strip()
             continue
         if anchor is None:
             if f.unit is None:
                 nouns = _UNIT_NOUN.findall(f.sentence.text[: f.local])
                 if re.search(r"\bthose who\b", f.sentence.text[: f.local]):
                     f.unit = "person"
-                elif nouns:
-                    f.unit = UNIT_WORDS[nouns[-1].lower()]
+                elif nouns:  # a share's subject comes first: "Cases of transfer to authorities exceeded 75%"
+                    f.unit = UNIT_WORDS[nouns[0 if f.measure in ("share", "rate") else -1].lower()]
                 if f.unit is None:
                     f.notes.append("no count before it in the sentence: say which unit it is in")
             continue
@@ -388,6 +474,7 @@ def _attach(figures: list[Figure]) -> None:
         if f.unit is None or f.form == "ones":
             f.unit = anchor.unit
         if not f.phrase or f.form == "ones":
+            f.own_phrase, f.own_context = f.phrase, f.context
             f.phrase = (anchor.phrase + " " + f.phrase).strip()
             f.context = (anchor.context + " " + f.context).strip()
     for f in live:
@@ -395,7 +482,15 @@ def _attach(figures: list[Figure]) -> None:
             earlier = [c for c in counts if c.start < f.start and c.unit != f.unit]
             if earlier:
                 f.anchor = earlier[-1]
+                after = f.sentence.text[f.end - f.sentence.start :]
+                tail = _phrase_after(after[_unit_after(after)[2] :]) if _CJK.search(after[:1]) is None else ""
+                if tail:  # "examined 21 cases involving 35 persons for arrest": what the count is, after its persons
+                    f.anchor.phrase = f"{f.anchor.phrase} {tail}".strip()
                 f.phrase, f.context = earlier[-1].phrase, earlier[-1].context
+
+
+_LEAD_IN = re.compile(r"\s*(?:In terms of|As for|As to|Regarding|Of|Among|For)\s+([^,;]*)[,;]", re.IGNORECASE)
+_PART_OF = re.compile(r"\b(?:including|of which|of whom|among them|among which|of these|of them)\b|其中|包括")
 
 
 def _run_of(f: Figure, changes: list[Figure], counts: list[Figure]) -> list[Figure]:
@@ -404,7 +499,7 @@ def _run_of(f: Figure, changes: list[Figure], counts: list[Figure]) -> list[Figu
         return [f]
     run: list[Figure] = []
     for c in changes:
-        if run and any(run[-1].start < k.start < c.start for k in counts):
+        if run and (run[-1].measure != c.measure or any(run[-1].start < k.start < c.start for k in counts)):
             if f in run:
                 return run
             run = []
@@ -418,11 +513,13 @@ def _talks_of_cases(f: Figure) -> bool:
 
 def _periods(f: Figure, s: str, report_period: str, figures: list[Figure]) -> None:
     years = [y for y in figures if y.is_year]
-    after = s[f.end - f.sentence.start :][:40]
-    near = re.match(r"[^,;，；.。]{0,22}?\b(?:in|of)\s+((?:19|20)\d\d)\b|[^,;，；.。]{0,6}?((?:19|20)\d\d)年", after)
+    after = s[f.end - f.sentence.start :][:60]
+    near = re.match(r"[^,;，；.。]{0,45}?\b(?:in|of)\s+((?:19|20)\d\d)\b|[^,;，；.。]{0,6}?((?:19|20)\d\d)年", after)
     f.period = (near.group(1) or near.group(2)) if near else report_period
     if near is None:
         before_years = [y for y in years if y.start < f.start and f.start - y.end < 30 and not _base_context(s, y)]
+        if before_years and re.search(r"\bto\s*$", s[: f.local]):
+            before_years = []  # "rose from 2 in 2023 to 4": the year is the first figure's
         if before_years and 1900 <= before_years[-1].value <= 2100:
             f.period = str(int(before_years[-1].value))
     if f.measure in ("change-rate", "change-multiple", "change-amount"):

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ipgraph.draft.figures import Figure, read_figures
-from ipgraph.draft.sentences import Span, split_sentences
+from ipgraph.draft.relations import NewName, Relation, new_names, relations
+from ipgraph.draft.sentences import Span, headings, split_sentences
 from ipgraph.draft.vocabulary import Term, Vocabulary, tokens
 
 DIMENSIONS = ("category", "function", "charge", "right", "breakdown")
@@ -73,10 +74,16 @@ class Block:
     proposals: list[Proposal]
     mentions: list[Term]
     skipped: list[Figure] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    new: list[NewName] = field(default_factory=list)
 
 
-def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
-    """Blocks of proposals for every sentence that carries a figure or names a known entity."""
+def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None = None) -> list[Block]:
+    """Blocks of proposals for every sentence that carries a figure or names a known entity.
+
+    ``language`` (``"en"`` or ``"zh"``) forces the sentence splitter and the number reader; by default the script
+    of each stretch of text decides.
+    """
     blocks: list[Block] = []
     seen_ids: dict[str, int] = {}
     keys: dict[tuple[str, ...], Proposal] = {}
@@ -84,8 +91,13 @@ def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
     last_actor: Figure | None = None
     paragraph_end, topic = 0, None
     dims_of: dict[int, dict[str, Guess]] = {}
-    for sentence in split_sentences(text):
-        read = [f for f in read_figures(text, sentence, period) if not f.is_year]
+    sections = _section_topics(text, vocabulary)
+    announced: set[NewName] = set()
+    section: Guess | None = None
+    for sentence in split_sentences(text, language):
+        while sections and sections[0][0] <= sentence.start:
+            section = sections.pop(0)[1]
+        read = [f for f in read_figures(text, sentence, period, language) if not f.is_year]
         figures = [f for f in read if f.skipped is None]
         for f in figures:
             if f.anchor is not None or not previous:
@@ -95,10 +107,17 @@ def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
                 (p for p in reversed(previous) if p.measure == "count" and p.unit in _ACTORS), last_actor or last
             )
             if (f.measure in ("change-rate", "change-multiple") and _bare(f)) or (f.form == "ones" and f.unit is None):
+                f.own_phrase, f.own_context = f.phrase, f.context
                 f.anchor, f.unit, f.phrase = last, f.unit or last.unit, (last.phrase + " " + f.phrase).strip()
                 f.context = (last.context + " " + f.context).strip()
             elif f.unit is None and f.measure in ("share", "rate", "rank"):
                 f.unit = actor.unit
+        if previous and _OPENS_WITH_PART.match(sentence.text):  # "Of these, 58 cases …" / "其中，…47件"
+            for f in figures:
+                if f.measure == "count" and f.part_of is None and f.anchor is None:
+                    f.part_of = next(
+                        (p for p in previous if p.measure == "count" and p.unit == f.unit and not p.secondary), None
+                    )
         for f in figures:
             if f.unit is not None and "no count before it in the sentence: say which unit it is in" in f.notes:
                 f.notes.remove("no count before it in the sentence: say which unit it is in")
@@ -107,7 +126,8 @@ def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
             paragraph_end, topic = text.find("\n", sentence.start) % (len(text) + 1), None
         named = [t for _, _, t in vocabulary.mentions(sentence.text) if t.curie.split(":")[0] in _OBSERVABLE]
         for f in figures:
-            p = Proposal(_new_id(f, seen_ids), f, _guess(f, vocabulary, topic, dims_of.get(id(f.anchor))))
+            about = dims_of.get(id(f.anchor)) or dims_of.get(id(f.part_of)) or _listed_after(f, figures, dims_of)
+            p = Proposal(_new_id(f, seen_ids), f, _guess(f, vocabulary, topic, about, section))
             if f.unit not in _COUNTED_IN_CASES and named:
                 p.dims["entity"] = Guess(named[0].curie, 0.6, f"the {named[0].curie.split(':')[0]} the sentence names")
             dims_of[id(f)] = p.dims
@@ -126,13 +146,28 @@ def propose(text: str, vocabulary: Vocabulary, period: str) -> list[Block]:
             proposals.append(p)
         mentions = [t for _, _, t in vocabulary.mentions(sentence.text)]
         skipped = [f for f in read if f.skipped is not None]
-        if proposals or mentions or skipped:
+        stated = relations(sentence.text, vocabulary)
+        new = [n for n in new_names(sentence.text, vocabulary) if n not in announced]  # each name once, where first
+        announced.update(new)
+        if proposals or mentions or skipped or stated or new:
             count = text.count(sentence.text)
             occurrence = _occurrence(text, sentence) if count > 1 else None
-            blocks.append(Block(sentence, occurrence, proposals, list(dict.fromkeys(mentions)), skipped))
+            blocks.append(Block(sentence, occurrence, proposals, list(dict.fromkeys(mentions)), skipped, stated, new))
         previous = figures or previous
         last_actor = next((f for f in reversed(figures) if f.measure == "count" and f.unit in _ACTORS), last_actor)
     return blocks
+
+
+_OPENS_WITH_PART = re.compile(r"\s*(?:其中|Of (?:these|them|which)|Among (?:them|these|which))\b", re.IGNORECASE)
+
+
+def _listed_after(f: Figure, figures: list[Figure], dims_of: dict[int, dict[str, Guess]]) -> dict[str, Guess] | None:
+    """The dimensions of the count a bare count is listed after ("… accounted for 2,410 cases in 2021, 2,755 cases
+    in 2022 and 3,020 cases in 2023"): the same unit, and no words of its own but the unit and a year."""
+    if f.measure != "count" or tokens(f"{f.phrase} {f.context}"):
+        return None
+    before = [c for c in figures if c.start < f.start and c.measure == "count" and c.unit == f.unit]
+    return dims_of.get(id(before[-1])) if before else None
 
 
 def _bare(f: Figure) -> bool:
@@ -148,22 +183,73 @@ def _occurrence(text: str, sentence: Span) -> int:
     return n + 1
 
 
+def _other_fields(f: Figure, vocabulary: Vocabulary) -> bool:
+    """Whether the sentence names a legal field besides intellectual property ("… six in the anti-unfair competition
+    field")."""
+    fields = [
+        t for t in vocabulary.matching("breakdown", f.sentence.text, 1.0) if t.curie.startswith("breakdown:field-")
+    ]
+    return any(t.curie != "breakdown:field-ip" for t in fields)
+
+
+def _section_topics(text: str, vocabulary: Vocabulary) -> list[tuple[int, Guess | None]]:
+    """Where each section starts and the one category its heading names in full (a level-2 heading that names none
+    keeps its level-1 heading's; a heading that names several, "Civil, Administrative and Public-Interest
+    Litigation", names none)."""
+    out: list[tuple[int, Guess | None]] = []
+    outer: Guess | None = None
+    for offset, level, words in headings(text):
+        named = None
+        found = [t for t in vocabulary.matching("category", words, 0.8) if t.curie != "category:all-cases"]
+        if len(found) == 1:
+            named = Guess(found[0].curie.split(":", 1)[1], 0.5, "the category its section heading names")
+        if level == 1:
+            outer = named
+        out.append((offset, named or outer))
+    return out
+
+
 def _guess(
-    f: Figure, vocabulary: Vocabulary, topic: Guess | None = None, anchor: dict[str, Guess] | None = None
+    f: Figure,
+    vocabulary: Vocabulary,
+    topic: Guess | None = None,
+    anchor: dict[str, Guess] | None = None,
+    section: Guess | None = None,
 ) -> dict[str, Guess]:
     phrase = f"{f.phrase} {f.context}"
     dims: dict[str, Guess] = {}
     from_context: set[str] = set()
-    for dim in ("charge", "category", "breakdown"):
-        found = vocabulary.best(dim, f.phrase, MINIMUM[dim]) if f.phrase else None
+    spoken_for: frozenset[str] = frozenset()  # words a breakdown's label took: not also a category's or charge's
+    for dim in ("breakdown", "charge", "category"):
+        found = None
+        own = f"{f.own_phrase} {f.own_context}".strip() if f.form == "ones" else ""  # "… in 3 of them"
+        for words in (f.own_phrase, own, f.phrase):  # a figure's own words first ("… and four as the typical cases")
+            if found is None and words:
+                found = vocabulary.best(dim, words, MINIMUM[dim], spoken_for)
         if found is None:
-            found = vocabulary.best(dim, phrase, MINIMUM[dim])
+            found = vocabulary.best(dim, phrase, MINIMUM[dim], spoken_for)
             from_context.add(dim)
         if found and found[0].curie.split(":", 1)[1] != DEFAULTS[dim]:
             term, score = found
             dims[dim] = Guess(term.curie.split(":", 1)[1], score, f"label “{_label(term)}” matched")
+            if dim == "breakdown":
+                spoken_for = vocabulary.words_of(term, phrase)
+    if "breakdown" in dims and dims["breakdown"].code == "field-ip" and not _other_fields(f, vocabulary):
+        del dims["breakdown"]  # in an IP report "the IP field" is a breakdown only beside another field
+    if f.lead and not ({"category", "charge"} & set(dims)) and f.anchor is None and f.form != "ones":
+        for dim in ("charge", "category"):  # "By charge, counterfeiting … remained the most common, with 29 cases"
+            found = vocabulary.best(dim, f.lead, max(MINIMUM[dim], 0.8), spoken_for)
+            if found and found[0].curie.split(":", 1)[1] != DEFAULTS[dim]:
+                term, score = found
+                dims[dim] = Guess(term.curie.split(":", 1)[1], round(score * 0.8, 2), "named earlier in the sentence")
+                break
     dependent = f.anchor is not None or f.form == "ones" or f.measure != "count" or not tokens(f.phrase)
-    if anchor and "category" not in dims and ("charge" not in dims or "charge" in from_context):
+    about_count = f.anchor is not None and f.measure != "count"  # a share or change: the count it is about decides
+    if (
+        anchor
+        and ("category" not in dims or ("category" in from_context and about_count))
+        and ("charge" not in dims or "charge" in from_context)
+    ):
         for dim in ("category", "charge", "right", "function"):
             if dim in anchor:
                 dims[dim] = Guess(anchor[dim].code, round(anchor[dim].confidence * 0.9, 2), "as the figure it is about")
@@ -175,22 +261,35 @@ def _guess(
             dims["right"] = Guess(charge.right.split(":", 1)[1], 0.6, "the right named in the sentence")
     if "category" not in dims and "charge" not in dims and topic is not None and dependent:
         dims["category"] = Guess(topic.code, round(topic.confidence * 0.7, 2), "the category the paragraph is about")
+    if "category" not in dims and "charge" not in dims and section is not None:
+        dims["category"] = section
     charge = vocabulary.by_curie.get(f"charge:{dims['charge'].code}") if "charge" in dims else None
     if charge is not None:
         if charge.right:
             dims["right"] = Guess(
                 charge.right.split(":", 1)[1], dims["charge"].confidence, "the right its charge protects"
             )
-        if "category" not in dims:
+        whole_guess = anchor.get("category") if anchor else None
+        whole = vocabulary.by_curie.get(f"category:{whole_guess.code}") if whole_guess else None
+        if "category" not in dims and whole_guess and whole and whole.function == "function:criminal":
+            # "审查起诉案件86件……其中，假冒注册商标罪案件47件": criminal cases of the kind the whole is
+            dims["category"] = Guess(whole_guess.code, whole_guess.confidence, "as the whole it is part of")
+        elif "category" not in dims:
             dims["category"] = Guess("ip-criminal", dims["charge"].confidence, "a charge's figures are criminal cases")
     if "right" not in dims:
-        found = vocabulary.best("right", phrase, MINIMUM["right"])
+        found = vocabulary.best("right", phrase, MINIMUM["right"], spoken_for)
         if found and found[0].curie.split(":", 1)[1] != DEFAULTS["right"]:
             dims["right"] = Guess(found[0].curie.split(":", 1)[1], found[1], f"label “{_label(found[0])}” matched")
     category = vocabulary.by_curie.get(f"category:{dims['category'].code}") if "category" in dims else None
     if category is not None and category.function:
         dims["function"] = Guess(
             category.function.split(":", 1)[1], dims["category"].confidence, "its category's function"
+        )
+    function = dims.get("function")
+    if anchor and "function" in anchor and (function is None or function.code == DEFAULTS["function"]):
+        # "28 civil supervision cases, including 15 where suggestions on rectification were made": civil
+        dims["function"] = Guess(
+            anchor["function"].code, round(anchor["function"].confidence * 0.8, 2), "as the figure it is part of"
         )
     return dims
 

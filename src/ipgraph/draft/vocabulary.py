@@ -37,6 +37,8 @@ GENERIC = {
 }  # fmt: skip
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[a-z0-9]+")
+#: Words that reports use for the word a label uses ("selling goods bearing …" / "selling commodities bearing …").
+SAME_WORDS = {"goods": "commodities", "commodity": "commodities", "merchandise": "commodities"}
 
 
 def stem(word: str) -> str:
@@ -44,17 +46,21 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ("infringement", "infringing", "trademarks", "examination", "selling", "secrets")]
     ['infring', 'infring', 'trademark', 'examin', 'sell', 'secret']
+    >>> [stem(w) for w in ("transferred", "transfer", "reversely", "reverse", "administratively", "administrative")]
+    ['transfer', 'transfer', 'revers', 'revers', 'administrativ', 'administrativ']
     """
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s"):
+    for suffix in ("ations", "ation", "ments", "ment", "ions", "ion", "ings", "ing", "ies", "ly", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if suffix in ("ed", "ing", "ings") and word[-1] == word[-2] and word[-1] not in "lsfz":
+                word = word[:-1]  # "transferred", "committing"
             break
     return word[:-1] if word.endswith("e") and len(word) >= 5 else word
 
 
 def tokens(text: str) -> set[str]:
     """The content words (English stems) and character pairs (Chinese, in simplified characters) of a text."""
-    found = {stem(w) for w in _WORD.findall(text.lower())} - GENERIC
+    found = {stem(SAME_WORDS.get(w, w)) for w in _WORD.findall(text.lower())} - GENERIC
     runs = _CJK.findall(text)
     if runs:
         from ipgraph.zh_script import to_simplified  # traditional and simplified labels meet
@@ -70,10 +76,12 @@ class Term:
     """A code or an entity with its labels, and what the ontology says it implies."""
 
     curie: str
-    kind: str  # category | charge | right | breakdown | function | unit | entity
+    kind: str  # category | charge | right | breakdown | function | unit | entity | article | law
     labels: tuple[str, ...]
     function: str | None = None  # a category's procuratorial function
     right: str | None = None  # the right a charge protects
+    article: str | None = None  # the article a charge is defined in; for an article, its law
+    number: str | None = None  # an article's number ("213", "219-1")
 
 
 class Vocabulary:
@@ -83,6 +91,15 @@ class Vocabulary:
         self.terms = list(terms)
         self.by_curie = {t.curie: t for t in self.terms}
         self._tokens = {t.curie: [tokens(label) for label in t.labels] for t in self.terms}
+        self._known_labels = [
+            _simplified(label).lower()
+            for t in self.terms
+            if t.kind in ("entity", "law", "article")
+            for label in t.labels
+        ]
+        self._chinese = {
+            t.curie: [_simplified(label) for label in t.labels if _CJK.fullmatch(label)] for t in self.terms
+        }
         self._names = sorted(
             (
                 (_simplified(label).lower(), t)
@@ -94,10 +111,14 @@ class Vocabulary:
             key=lambda x: -len(x[0]),
         )
 
-    def best(self, kind: str, phrase: str, minimum: float = 0.5) -> tuple[Term, float] | None:
-        """The term of ``kind`` whose label shares most words with the phrase (at least ``minimum`` of the label)."""
-        words = tokens(phrase)
-        best: tuple[int, float, Term] | None = None
+    def best(
+        self, kind: str, phrase: str, minimum: float = 0.5, exclude: frozenset[str] = frozenset()
+    ) -> tuple[Term, float] | None:
+        """The term of ``kind`` whose label shares most words with the phrase (at least ``minimum`` of the label);
+        the words in ``exclude`` (already spoken for by another guess) do not count."""
+        words = tokens(phrase) - exclude
+        plain = _simplified(phrase) if _CJK.search(phrase) else ""
+        best: tuple[bool, int, float, Term] | None = None
         for term in self.terms:
             if term.kind != kind:
                 continue
@@ -106,10 +127,39 @@ class Vocabulary:
                     continue
                 matched = len(label_tokens & words)
                 score = matched / len(label_tokens)
-                key = (matched, score, term)
-                if score >= minimum and (best is None or key[:2] > best[:2]):
+                # a Chinese label written out in the phrase first ("…犯罪审查起诉案件": 审查起诉), then the longest
+                key = (self._written_out(term, plain), matched, score, term)
+                if score >= minimum and (best is None or key[:3] > best[:3]):
                     best = key
-        return (best[2], round(best[1], 2)) if best else None
+        return (best[3], round(best[2], 2)) if best else None
+
+    def _written_out(self, term: Term, plain: str) -> bool:
+        """Whether one of the term's Chinese labels is written, as it is, in the (simplified) phrase."""
+        return bool(plain) and any(label in plain for label in self._chinese[term.curie])
+
+    def matching(self, kind: str, phrase: str, minimum: float) -> list[Term]:
+        """Every term of ``kind`` one of whose labels the phrase covers to at least ``minimum``."""
+        words = tokens(phrase)
+        return [
+            t
+            for t in self.terms
+            if t.kind == kind and any(lt and len(lt & words) / len(lt) >= minimum for lt in self._tokens[t.curie])
+        ]
+
+    def best_of(self, term: Term, phrase: str) -> float:
+        """The share of the best-covered label of ``term`` that the phrase covers."""
+        words = tokens(phrase)
+        return max((len(lt & words) / len(lt) for lt in self._tokens[term.curie] if lt), default=0.0)
+
+    def is_known_name(self, name: str) -> bool:
+        """Whether an entity or a law carries ``name`` (or a label that contains it: "Criminal Law")."""
+        key = _simplified(name).lower()
+        return any(key in label for label in self._known_labels)
+
+    def words_of(self, term: Term, phrase: str) -> frozenset[str]:
+        """The words of ``phrase`` that one of the term's labels uses."""
+        words = tokens(phrase)
+        return frozenset(w for label_tokens in self._tokens[term.curie] for w in label_tokens & words)
 
     def mentions(self, text: str) -> list[tuple[int, int, Term]]:
         """Entities whose label is written in ``text`` (longest first, not overlapping), with their spans."""
@@ -157,6 +207,9 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
     labels: dict[str, set[str]] = {}
     function: dict[str, str] = {}
     right: dict[str, str] = {}
+    article: dict[str, str] = {}  # charge -> article, article -> law
+    number: dict[str, str] = {}
+    types: dict[str, set[str]] = {}
     for q in quads:
         s, p, o = q.subject, q.predicate, q.object
         if not isinstance(s, ox.NamedNode):
@@ -167,6 +220,14 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
             function[s.value] = o.value
         elif p.value == ipg + "protectsRight" and isinstance(o, ox.NamedNode):
             right[s.value] = o.value
+        elif p.value in (ipg + "definedInArticle", ipg + "partOfLaw") and isinstance(o, ox.NamedNode):
+            article[s.value] = o.value
+        elif p.value == ipg + "articleNumber" and isinstance(o, ox.Literal):
+            number[s.value] = o.value
+        elif p.value == PREFIXES["rdf"] + "type" and isinstance(o, ox.NamedNode):
+            types.setdefault(s.value, set()).add(o.value)
+    from ipgraph.draft.phrasing import PHRASINGS
+
     terms: list[Term] = []
     for iri, names in labels.items():
         for kind, base in SCHEMES.items():
@@ -175,11 +236,18 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
                     Term(
                         _curie(iri),
                         kind,
-                        tuple(sorted(names)),
+                        tuple(sorted(names | set(PHRASINGS.get(_curie(iri), ())))),
                         _curie(function[iri]) if iri in function else None,
                         _curie(right[iri]) if iri in right else None,
+                        _curie(article[iri]) if iri in article else None,
                     )
                 )
+    for iri, names in labels.items():  # the laws and their articles, for the relations a sentence states
+        kinds = types.get(iri, set())
+        kind = "article" if ipg + "LegalArticle" in kinds else "law" if kinds & {ipg + "Law", ipg + "Amendment"} else ""
+        if kind:
+            law = _curie(article[iri]) if iri in article else None
+            terms.append(Term(_curie(iri), kind, tuple(sorted(names)), article=law, number=number.get(iri)))
     for data in data_dirs:
         shared = load_shared(data)
         defined = list(shared.entities) if shared is not None else []  # places, institutions … used by many

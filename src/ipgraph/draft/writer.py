@@ -8,6 +8,7 @@ unit, a figure whose dimensions clash with another's) is written as a comment be
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,21 @@ def guess_settings(report_id: str, source_name: str, period: str, blocks: list[B
     notes = []
     area = places.most_common(1)[0][0] if places else None
     entity = bodies.most_common(1)[0][0] if bodies else None
-    notes.append(f"area: {area} (the place named most often)" if area else "area: no known place named; add it")
+    new = [n for b in blocks for n in b.new]
+    new_place = next((n.name for n in new if n.kind == "place"), None)
+    new_body = next((n.name for n in new if n.kind == "institution" and re.search("Procuratorate|检察", n.name)), None)
+    notes.append(
+        f"area: {area} (the place named most often)"
+        if area
+        else f"area: no known place named; define the new place “{new_place}” the text names and give it here"
+        if new_place
+        else "area: no known place named; add it"
+    )
     notes.append(
         f"observed_entity: {entity} (the procuratorate named most often)"
         if entity
+        else f"observed_entity: no known procuratorate named; define the new “{new_body}” and give it here"
+        if new_body
         else "observed_entity: no known procuratorate named; add the institution whose figures these are"
     )
     return Settings(report_id, source_name, period, area, entity, notes)
@@ -97,7 +109,9 @@ def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
         built = [p for p in b.proposals if p.complete and p.restates is None]
         restated = [p for p in b.proposals if p.restates is not None]
         left = [p for p in b.proposals if not p.complete and p.restates is None]
-        if not (built or restated or b.mentions):
+        for n in b.new:
+            lines.append(f"  # new {n.kind}, no entity yet: {_q(n.name)}: define it, or map it to a known entity")
+        if not (built or restated or b.mentions or b.relations):
             for p in left:
                 lines.append(
                     f"  # left for review ({_q(b.sentence.text[:80])}…): {p.figure.written}: {'; '.join(p.review())}"
@@ -111,6 +125,9 @@ def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
         if built:
             lines.append("    observations:")
             lines += [f"      - {observation_line(p, settings)}" for p in built]
+        if b.relations:
+            lines.append("    statements:")
+            lines += [f"      - [{r.subject}, {r.predicate}, {r.obj}]  # drafted: {r.why}" for r in b.relations]
         if restated:
             lines.append("    restate:")
             lines += [f"      - {{id: {p.restates}, value: {format(p.figure.value, 'f')}}}" for p in restated]
@@ -147,7 +164,7 @@ def review_file(blocks: list[Block], settings: Settings) -> str:
            "label that the words around the figure cover (1.00: all of it). Nothing here was checked by a person.", "",
            *[f"- {n}" for n in settings.notes], ""]  # fmt: skip
     for b in blocks:
-        if not (b.proposals or b.skipped):
+        if not (b.proposals or b.skipped or b.relations or b.new):
             continue
         out.append(f"> {b.sentence.text}")
         out.append("")
@@ -158,6 +175,8 @@ def review_file(blocks: list[Block], settings: Settings) -> str:
             out.append(f"- **{f.written}** → {f.measure} of {f.unit}, {f.period}: {dims} — {status}")
             out += [f"  - review: {r}" for r in p.review()]
         out += [f"- {f.written}: not a figure ({f.skipped})" for f in b.skipped]
+        out += [f"- relation [{r.subject}, {r.predicate}, {r.obj}] — proposed ({r.why})" for r in b.relations]
+        out += [f"- NEW {n.kind} “{n.name}”: no entity carries this name — define it or map it" for n in b.new]
         out.append("")
     return "\n".join(out)
 
