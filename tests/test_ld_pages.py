@@ -153,6 +153,8 @@ def test_dataset_page(server: Served) -> None:
     assert 'href="https://creativecommons.org/licenses/by/4.0/"' in text
     assert 'href="/download/ipgraph.ttl"' in text and 'href="/sparql"' in text
     assert "shanghai-ip-white-paper-2023.en.txt" in text
+    built = re.search(r"<th>graph built</th><td>(\d{1,2} \w+ \d{4})</td>", text)
+    assert built, "the day the graph was built"
     zh = page(server, "/.well-known/void?lang=zh")
     assert "发布机构" in zh and "上海市人民检察院" in zh
     status, headers, _ = server.get("/.well-known/void", "text/turtle")

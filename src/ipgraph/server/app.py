@@ -400,6 +400,7 @@ class App:
     async def void(self, req: Request) -> Response:
         if pick(req.headers.get("accept"), GRAPH_FORMATS, html=True, fmt=_format(req)) == "html":
             stats = {k: self.stats.get(k, 0) for k in ("triples", "entities", "graphs")}
+            stats["built"] = _built_on(self.config.build_dir)
             job = ("dataset_html", _lang(req), self.base, stats, tuple(self.dumps))
             return await self._job(("dataset_html", _lang(req), self.base), job)
         triples = meta.void_description(self.base, self.stats, self.dumps)
@@ -514,6 +515,16 @@ class App:
             return resp
         # the viz pages are self-contained: inline script and style, still nothing from elsewhere
         return Response(resp.status, resp.content_type, resp.body, {"Content-Security-Policy": _VIZ_CSP})
+
+
+def _built_on(build_dir: Path) -> str:
+    """The day the build was made (its manifest's time, UTC, ``YYYY-MM-DD``), or ""."""
+    import time
+
+    try:
+        return time.strftime("%Y-%m-%d", time.gmtime((build_dir / "manifest.json").stat().st_mtime))
+    except OSError:
+        return ""
 
 
 def _wants_html(req: Request) -> bool:

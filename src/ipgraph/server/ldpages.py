@@ -599,7 +599,10 @@ class ResourcePage:
         body = ""
         if figures:
             body += f"<h3>{esc(w.ui('figures_about'))}</h3>" + self.figure_list(figures)
-        rows = [(link(p, w), ", ".join(self._named(x) for x in dict.fromkeys(xs))) for p, xs in by_prop.items()]
+        rows = []
+        for p, xs in by_prop.items():
+            name = esc(w.ui("instances")) if p == RDF + "type" else link(p, w)
+            rows.append((name, ", ".join(self._named(x) for x in dict.fromkeys(xs))))
         body += _rows_table(rows)
         return _section(w.ui("referred"), body, "referred")
 
@@ -711,6 +714,7 @@ def dataset_page(store: ox.Store, lang: str, base: str, stats: dict[str, Any], d
     licence = lddata.ontology_licence(store)
     facts = [
         (esc(ui("endpoint", lang)), f'<a href="/sparql">{esc(base)}/sparql</a>'),
+        (esc(ui("built", lang)), esc(ldtext.month_day(str(stats.get("built") or "?"), lang))),
         (esc(ui("triples", lang)), esc(ldtext.number(str(stats.get("triples", 0))))),
         (esc(ui("entities", lang)), esc(ldtext.number(str(stats.get("entities", 0))))),
         (

@@ -71,6 +71,15 @@ PROPERTY_NAMES: dict[str, tuple[str, str]] = {
     OA + "hasSelector": ("selector", "选择器"),
     OA + "hasSource": ("source text", "原文"),
     ORG + "subOrganizationOf": ("part of", "隶属于"),
+    OWL + "Class": ("class", "类"),
+    OWL + "ObjectProperty": ("object property", "对象属性"),
+    OWL + "DatatypeProperty": ("data property", "数据属性"),
+    OWL + "AnnotationProperty": ("annotation property", "注释属性"),
+    OWL + "Ontology": ("ontology", "本体"),
+    RDF + "Property": ("property", "属性"),
+    SKOS + "ConceptScheme": ("concept scheme", "概念体系"),
+    OA + "TextQuoteSelector": ("text quote selector", "引文选择器"),
+    OA + "TextPositionSelector": ("text position selector", "位置选择器"),
 }
 
 #: The words of the pages themselves.
@@ -158,6 +167,8 @@ UI: dict[str, tuple[str, str]] = {
     "footnotes": ("Footnotes", "脚注"),
     "quoted_in": ("Quoted in", "引自"),
     "heading": ("heading", "标题"),
+    "instances": ("instances", "实例"),
+    "built": ("graph built", "图谱构建日期"),
 }
 
 _VERDICT_WORDS: dict[str, tuple[str, str]] = {
