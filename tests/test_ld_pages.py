@@ -72,6 +72,15 @@ def test_derived_figure_shows_what_it_comes_from_and_how(server: Served) -> None
         assert f'href="/id/obs/shanghai-2023-{source}"' in derivation, source
     assert "IP-infringement criminal cases (copyright infringement), Shanghai, 2023: 105" in derivation
     assert "61.56–64.8" in text  # the range the rounding allows
+    source = page(server, "/id/obs/shanghai-2023-art-217-cases")  # and each source links back to it
+    assert "<th>figures derived from it</th>" in source and f'href="{DERIVED}"' in source
+
+
+def test_facts_link_the_quotes_that_state_them(server: Served) -> None:
+    text = page(server, "/id/case/retrial-suggestion-supervision-2023")
+    cites = re.findall(r'<a class=cite href="(/id/quote/[^"]+)" title="([^"]+)">§([^<]+)</a>', text)
+    assert len(cites) >= 3, "each fact links the quote stating it"
+    assert all(section.startswith("III.") and "[footnoteRef" not in title for _, title, section in cites)
 
 
 def test_quote_page_shows_the_quote_in_its_paragraph(server: Served) -> None:

@@ -20,14 +20,13 @@ from ipgraph.server import lddata, ldtext
 from ipgraph.server.ldtext import OA, PROPERTY_NAMES, PROV, QB, RDF, RDFS, SKOS, XSD, ui
 from ipgraph.server.pages import esc, local_path, page
 
-LANGS = ("en", "zh")
 OBSERVATION = QB + "Observation"
 QUOTE = IPG_NS + "SourceQuote"
 CHECK = IPG_NS + "ConsistencyCheck"
 REPORT = IPG_NS + "Report"
 DERIVED = PROV + "wasDerivedFrom"
-#: Properties that say what a thing is (shown first, literal values).
-_WHAT = (RDF + "type", RDFS + "label", SKOS + "prefLabel", SKOS + "altLabel", SKOS + "definition", SKOS + "note")
+#: Properties that say what a thing is, shown after its names and before its other literal values.
+_WHAT = (SKOS + "altLabel", SKOS + "definition", SKOS + "note")
 #: The dimensions and attributes of a figure, in the order they are shown.
 FIGURE_PROPS = tuple(
     IPG_NS + p
@@ -52,20 +51,6 @@ FIGURE_PROPS = tuple(
 )
 _DERIVATION = (IPG_NS + "derivationMethod", IPG_NS + "interpretation", IPG_NS + "expression")
 _BOUNDS = (IPG_NS + "lowerBound", IPG_NS + "upperBound")
-_CHECK_PROPS = tuple(
-    IPG_NS + p
-    for p in (
-        "checkKind",
-        "checksObservation",
-        "expression",
-        "verdict",
-        "computedLowerBound",
-        "computedUpperBound",
-        "statedLowerBound",
-        "statedUpperBound",
-        "interpretation",
-    )
-)
 _SOURCE_PROPS = (IPG_NS + "report", OA + "hasSource", QB + "dataSet")
 _QUOTE_PROPS = (OA + "hasSelector", IPG_NS + "section")
 _NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "nonNegativeInteger", "int", "long")}
@@ -200,6 +185,9 @@ class ResourcePage:
             self.report = iri
         self.notes = lddata.footnotes(store, self.report)
         self._figures: dict[str, lddata.FigureRow] = {}
+        self.cites: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (property, value) → the quotes stating it
+        for r in lddata.quotes_of(store, self.node):
+            self.cites.setdefault((r["p"].value, str(r["o"])), []).append(r)
 
     def exists(self) -> bool:
         return bool(self.out or self.inc)
@@ -511,28 +499,40 @@ class ResourcePage:
         names = list(dict.fromkeys([*self.values(RDFS + "label"), *self.values(SKOS + "prefLabel")]))
         if names and not self._is(CHECK):
             rows.append((esc(w.ui("labels")), self._literals(names)))
-        for prop in _WHAT[3:]:
+        for prop in _WHAT:
             vals = self.values(prop)
             if vals:
-                rows.append((link(prop, w), self._literals(vals)))
+                rows.append((link(prop, w), self._literals(vals, prop)))
         for prop, vals in self.by_prop.items():
             if prop in self.shown or prop in _SOURCE_PROPS or prop == DERIVED:
                 continue
             if all(isinstance(v, ox.Literal) for v in vals):
                 self.shown.add(prop)
-                rows.append((link(prop, w), self._literals(vals)))
+                rows.append((link(prop, w), self._literals(vals, prop)))
         return _section(w.ui("what"), _rows_table(rows), "what")
 
-    def _literals(self, vals: list[Any]) -> str:
-        """Values of one property, the page's language first; long texts as paragraphs."""
+    def _literals(self, vals: list[Any], prop: str = "") -> str:
+        """Values of one property, the page's language first (each with the quotes stating it); long texts as a
+        list."""
         mine = [v for v in vals if isinstance(v, ox.Literal) and (v.language or "").startswith(self.lang)]
         rest = [v for v in vals if v not in mine]
-        items = [term_html(v, self.words) for v in mine + rest]
+        items = [self.cited(prop, v) for v in mine + rest]
         if len(items) == 1:
             return items[0]
         if all(len(v.value) < 80 for v in vals):
             return " · ".join(items)
         return "<ul class=values>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+    def cited(self, prop: str, value: Any) -> str:
+        """A value with links to the quotes that state it (§ and section number; the quote as the link's title)."""
+        shown = term_html(value, self.words)
+        for r in self.cites.get((prop, str(value)), []):
+            num = f"§{r['num'].value}" if r.get("num") is not None else "§"
+            href = with_lang(local_path(r["q"].value) or "", self.lang)
+            quote = ldtext.clean_quote(r["exact"].value)
+            quote = quote if len(quote) <= 200 else quote[:198] + "…"
+            shown += f' <a class=cite href="{esc(href)}" title="{esc(quote)}">{esc(num)}</a>'
+        return shown
 
     def relations_section(self) -> str:
         w = self.words
@@ -541,7 +541,7 @@ class ResourcePage:
             if prop in self.shown or prop in _SOURCE_PROPS or prop == DERIVED:
                 continue
             self.shown.add(prop)
-            rows.append((link(prop, w), ", ".join(term_html(v, w) for v in vals)))
+            rows.append((link(prop, w), ", ".join(self.cited(prop, v) for v in vals)))
         return _section(w.ui("relations"), _rows_table(rows), "relations")
 
     def sources_section(self) -> str:
@@ -555,7 +555,7 @@ class ResourcePage:
             if isinstance(o, ox.NamedNode) and o.value not in quotes and OBSERVATION not in kinds.get(o.value, [])
         ]
         parts = []
-        found = {r["q"].value: r for r in lddata.quotes_of(self.store, self.node) if r["p"].value == DERIVED}
+        found = {r["q"].value: r for rs in self.cites.values() for r in rs if r["p"].value == DERIVED}
         for q in quotes:
             r = found.get(q)
             if r is None:
@@ -601,7 +601,9 @@ class ResourcePage:
             body += f"<h3>{esc(w.ui('figures_about'))}</h3>" + self.figure_list(figures)
         rows = []
         for p, xs in by_prop.items():
-            name = esc(w.ui("instances")) if p == RDF + "type" else link(p, w)
+            name = link(p, w)
+            if p in (RDF + "type", DERIVED):
+                name = esc(w.ui("instances" if p == RDF + "type" else "derived_into"))
             rows.append((name, ", ".join(self._named(x) for x in dict.fromkeys(xs))))
         body += _rows_table(rows)
         return _section(w.ui("referred"), body, "referred")
