@@ -76,6 +76,17 @@ def test_derived_figure_shows_what_it_comes_from_and_how(server: Served) -> None
     assert "<th>figures derived from it</th>" in source and f'href="{DERIVED}"' in source
 
 
+def test_section_and_footnote_pages_show_their_words(server: Served) -> None:
+    text = page(server, "/id/section/shanghai-2023-i.1.1")
+    assert title(text).startswith("§ I.1.1 The IP-infringement crime is approaching historical height")
+    words = text.split("<h2>The text</h2>", 1)[1].split("</section>", 1)[0]
+    assert "took cognizance of 1,369 IP-infringement criminal cases" in words and "[footnoteRef" not in words
+    note = page(server, "/id/section/shanghai-2023-fn0")
+    assert title(note) == "footnote 1"
+    assert "sum of the number of the cases" in note.split("<h2>The text</h2>", 1)[1].split("</section>", 1)[0]
+    assert title(page(server, "/id/section/shanghai-2023-fn0?lang=zh")) == "脚注 1"
+
+
 def test_facts_link_the_quotes_that_state_them(server: Served) -> None:
     text = page(server, "/id/case/retrial-suggestion-supervision-2023")
     cites = re.findall(r'<a class=cite href="(/id/quote/[^"]+)" title="([^"]+)">§([^<]+)</a>', text)

@@ -89,6 +89,14 @@ _REPORTS_Q = """SELECT ?r ?issued ?publisher ?src ?sha ?srclabel WHERE {
   OPTIONAL { ?src a ipg:SourceText ; ipg:report ?r . OPTIONAL { ?src ipg:sha256 ?sha }
              OPTIONAL { ?src rdfs:label ?srclabel } }
 } ORDER BY ?r"""
+_SECTIONS_Q = """SELECT ?s ?num ?heading ?footnote WHERE {
+  ?s ipg:sectionNumber ?num . OPTIONAL { ?s ipg:heading ?heading }
+  BIND(EXISTS { ?s a ipg:Footnote } AS ?footnote)
+}"""
+_QUOTE_SNIPPETS_Q = """SELECT ?q ?exact ?num WHERE {
+  %VALUES%
+  ?q oa:hasSelector/oa:exact ?exact . OPTIONAL { ?q ipg:section/ipg:sectionNumber ?num }
+}"""
 _ONTOLOGY_LICENCE_Q = """SELECT ?l WHERE { <https://w3id.org/ipgraph/ontology> dcterms:license ?l }"""
 
 
@@ -307,6 +315,33 @@ def search_index(store: ox.Store) -> list[tuple[str, str, str]]:
         _cache[key] = [(r["s"].value, r["l"].value, match_key(r["l"].value)) for r in rows(store, _SEARCH_LABELS_Q)]
     found: list[tuple[str, str, str]] = _cache[key]
     return found
+
+
+def sections(store: ox.Store) -> dict[str, tuple[str, str, bool]]:
+    """Every report section and footnote: IRI → (number, heading, is a footnote); read once per worker."""
+    key = (id(store), "sections")
+    if key not in _cache:
+        _cache[key] = {
+            r["s"].value: (
+                r["num"].value,
+                r["heading"].value if r.get("heading") is not None else "",
+                r["footnote"].value == "true",
+            )
+            for r in rows(store, _SECTIONS_Q)
+        }
+    found: dict[str, tuple[str, str, bool]] = _cache[key]
+    return found
+
+
+def quote_snippets(store: ox.Store, iris: list[str]) -> dict[str, tuple[str, str]]:
+    """The quotes among ``iris``: IRI → (section number or "", exact text)."""
+    if not iris:
+        return {}
+    values = "VALUES ?q { " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
+    return {
+        r["q"].value: (r["num"].value if r.get("num") is not None else "", r["exact"].value)
+        for r in rows(store, _QUOTE_SNIPPETS_Q.replace("%VALUES%", values))
+    }
 
 
 def reports(store: ox.Store) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ OBSERVATION = QB + "Observation"
 QUOTE = IPG_NS + "SourceQuote"
 CHECK = IPG_NS + "ConsistencyCheck"
 REPORT = IPG_NS + "Report"
+SECTIONS = (IPG_NS + "ReportSection", IPG_NS + "Footnote")
 DERIVED = PROV + "wasDerivedFrom"
 #: Properties that say what a thing is, shown after its names and before its other literal values.
 _WHAT = (SKOS + "altLabel", SKOS + "definition", SKOS + "note")
@@ -56,17 +57,23 @@ _QUOTE_PROPS = (OA + "hasSelector", IPG_NS + "section")
 _NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "nonNegativeInteger", "int", "long")}
 #: Length of the text shown on either side of a quote when its paragraph is longer.
 CONTEXT_CHARS = 600
+#: Length of a section's text shown on its page.
+SECTION_CHARS = 6000
 SEARCH_LIMIT = 100
 
 
 class Words:
     """Labels in one language: of IRIs (the graph's own), of properties, and of the pages' own words."""
 
-    def __init__(self, names: dict[str, dict[str, str]], lang: str) -> None:
-        self.names, self.lang = names, lang
+    def __init__(self, store: ox.Store, lang: str) -> None:
+        self.names, self.lang = lddata.labels(store), lang
+        self.sections = lddata.sections(store)
 
     def of(self, iri: str) -> str:
-        """The label of an IRI in this language (a property's name, else the IRI's last part)."""
+        """The label of an IRI in this language (a section by its number and heading, a property by its name,
+        else the IRI's last part)."""
+        if iri in self.sections:
+            return self.section(iri, 60)
         if iri in self.names:
             return lddata.label(self.names, iri, self.lang)
         if iri in PROPERTY_NAMES:
@@ -76,6 +83,27 @@ class Words:
 
     def ui(self, key: str) -> str:
         return ui(key, self.lang)
+
+    def section(self, iri: str, limit: int = 0) -> str:
+        """A section as "§ I.1.1 its heading", a footnote as "footnote 1" (``limit``: shorten the heading)."""
+        num, heading, footnote = self.sections[iri]
+        if footnote:
+            return where(num, self.lang)
+        heading = ldtext.clean_quote(heading)
+        if limit and len(heading) > limit:
+            heading = heading[: limit - 2].rsplit(" ", 1)[0] + " …"
+        return f"{where(num, self.lang)} {heading}".rstrip()
+
+
+def where(num: str, lang: str) -> str:
+    """A section number as shown: "§ I.1.1", a footnote's ``fn0`` as "footnote 1", nothing as "§".
+
+    >>> where("I.1.1", "en"), where("fn0", "en"), where("fn2", "zh"), where("", "en")
+    ('§ I.1.1', 'footnote 1', '脚注 3', '§')
+    """
+    if num.startswith("fn") and num[2:].isdigit():
+        return f"{ui('footnote', lang)} {int(num[2:]) + 1}"
+    return f"§ {num}" if num else "§"
 
 
 def colon(lang: str) -> str:
@@ -172,7 +200,7 @@ class ResourcePage:
     def __init__(self, store: ox.Store, iri: str, lang: str, build_dir: Path | None) -> None:
         self.store, self.iri, self.lang, self.build_dir = store, iri, lang, build_dir
         self.node = ox.NamedNode(iri)
-        self.words = Words(lddata.labels(store), lang)
+        self.words = Words(store, lang)
         self.out = lddata.outgoing(store, self.node)
         self.inc = lddata.incoming(store, self.node)
         self.types = [r["o"].value for r in self.out if r["p"].value == RDF + "type"]
@@ -180,11 +208,12 @@ class ResourcePage:
         for r in self.out:
             self.by_prop.setdefault(r["p"].value, []).append(r["o"])
         self.shown: set[str] = set()  # properties already rendered
-        self.report = lddata.report_of(store, self.node) if self._is(OBSERVATION, QUOTE, CHECK) else ""
+        self.report = lddata.report_of(store, self.node) if self._is(OBSERVATION, QUOTE, CHECK, *SECTIONS) else ""
         if self._is(REPORT):
             self.report = iri
         self.notes = lddata.footnotes(store, self.report)
         self._figures: dict[str, lddata.FigureRow] = {}
+        self.snippets: dict[str, tuple[str, str]] = {}  # quotes shown in lists: IRI → (section, text)
         self.cites: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (property, value) → the quotes stating it
         for r in lddata.quotes_of(store, self.node):
             self.cites.setdefault((r["p"].value, str(r["o"])), []).append(r)
@@ -230,6 +259,8 @@ class ResourcePage:
             kind_text = self.words.of(kind[0].value) if kind else self.words.of(CHECK)
             verdict_text = self.words.of(verdict[0].value) if verdict else ""
             return kind_text + colon(self.lang) + verdict_text
+        if self.iri in self.words.sections:
+            return self.words.section(self.iri)
         return self.words.of(self.iri) if self.iri in self.words.names else compact(self.iri)
 
     def quote_title(self) -> str:
@@ -237,8 +268,8 @@ class ResourcePage:
         text = ldtext.clean_quote(exact["exact"].value) if exact else ""
         short = text if len(text) <= 90 else text[:88].rsplit(" ", 1)[0] + " …"
         num = exact.get("num") if exact else None
-        where = f"§ {num.value} " if num is not None else ""
-        return f"{where}“{short}”" if self.lang == "en" else f"{where}「{short}」"
+        place = where(num.value, self.lang) + " " if num is not None else ""
+        return f"{place}“{short}”" if self.lang == "en" else f"{place}「{short}」"
 
     def render(self) -> str:
         title = self.title()
@@ -249,6 +280,8 @@ class ResourcePage:
             parts.append(self.quote_section())
         if self._is(CHECK):
             parts.append(self.check_section())
+        if self._is(*SECTIONS):
+            parts.append(self.section_text())
         parts += [self.what_section(), self.relations_section(), self.sources_section()]
         if self._is(QUOTE):
             parts.append(self.supports_section())
@@ -267,7 +300,7 @@ class ResourcePage:
         other = "zh" if self.lang == "en" else "en"
         found = w.names.get(self.iri, {})
         parts = []
-        if found.get(other) and found.get(other) != found.get(self.lang) and not self._is(OBSERVATION):
+        if found.get(other) and found.get(other) != found.get(self.lang) and not self._is(OBSERVATION, *SECTIONS):
             parts.append(f'<p class=other-label lang="{other}">{esc(found[other])}</p>')
         kinds = ", ".join(term_html(t, w) for t in self.values(RDF + "type"))
         report = ""
@@ -470,6 +503,29 @@ class ResourcePage:
             body = body.replace("<p class=context>…", "<p class=context>", 1).replace("…</p>", "</p>")
         return f"<h3>{esc(w.ui('context'))}</h3>{note}{body}"
 
+    def source_text(self) -> str | None:
+        """The source text of this page's report, when it is on this server (and is the text the graph was
+        built from)."""
+        for r in lddata.reports(self.store):
+            if r["r"].value == self.report and r.get("sha") is not None:
+                name = r["srclabel"].value.rsplit(": ", 1)[-1] if r.get("srclabel") is not None else ""
+                return lddata.source_text(r["sha"].value, name, self.build_dir)
+        return None
+
+    def section_text(self) -> str:
+        """A section's or footnote's words, paragraph by paragraph (at most :data:`SECTION_CHARS` of them)."""
+        start, end = self.by_prop.get(IPG_NS + "startOffset"), self.by_prop.get(IPG_NS + "endOffset")
+        text = self.source_text() if start and end else None
+        if text is None or not start or not end:
+            return ""
+        words = text[int(start[0].value) : int(end[0].value)]
+        if self._is(IPG_NS + "Footnote"):  # "[0:  its words]" in the text: the words are the footnote
+            words = "".join(part for kind, part in ldtext.quote_parts(words) if kind == "note") or words
+        cut = len(words) > SECTION_CHARS
+        words = words[:SECTION_CHARS].rsplit(" ", 1)[0] + " …" if cut else words
+        paragraphs = "".join(f"<p>{quote_html(p, self.notes, self.lang)}</p>" for p in words.split("\n") if p.strip())
+        return _section(self.words.ui("section_text"), f"<div class=section-text>{paragraphs}</div>", "text")
+
     def supports_section(self) -> str:
         w = self.words
         found = lddata.supports(self.store, self.node)
@@ -497,7 +553,7 @@ class ResourcePage:
         w = self.words
         rows = []
         names = list(dict.fromkeys([*self.values(RDFS + "label"), *self.values(SKOS + "prefLabel")]))
-        if names and not self._is(CHECK):
+        if names and not self._is(CHECK, *SECTIONS):
             rows.append((esc(w.ui("labels")), self._literals(names)))
         for prop in _WHAT:
             vals = self.values(prop)
@@ -527,7 +583,7 @@ class ResourcePage:
         """A value with links to the quotes that state it (§ and section number; the quote as the link's title)."""
         shown = term_html(value, self.words)
         for r in self.cites.get((prop, str(value)), []):
-            num = f"§{r['num'].value}" if r.get("num") is not None else "§"
+            num = where(r["num"].value if r.get("num") is not None else "", self.lang).replace("§ ", "§")
             href = with_lang(local_path(r["q"].value) or "", self.lang)
             quote = ldtext.clean_quote(r["exact"].value)
             quote = quote if len(quote) <= 200 else quote[:198] + "…"
@@ -561,7 +617,7 @@ class ResourcePage:
             if r is None:
                 parts.append(f"<p>{link(q, w)}</p>")
                 continue
-            num = f"§ {r['num'].value}" if r.get("num") is not None else "§"
+            num = where(r["num"].value if r.get("num") is not None else "", self.lang)
             parts.append(
                 f'<blockquote><a class=section href="{esc(with_lang(local_path(q) or "", self.lang))}">'
                 f"{esc(num)}</a> {quote_html(r['exact'].value, self.notes, self.lang)}</blockquote>"
@@ -599,6 +655,8 @@ class ResourcePage:
         body = ""
         if figures:
             body += f"<h3>{esc(w.ui('figures_about'))}</h3>" + self.figure_list(figures)
+        quotes = [x for xs in by_prop.values() for x in xs if QUOTE in kinds.get(x, [])]
+        self.snippets.update(lddata.quote_snippets(self.store, quotes[:500]))
         rows = []
         for p, xs in by_prop.items():
             name = link(p, w)
@@ -611,6 +669,11 @@ class ResourcePage:
     def _named(self, iri: str) -> str:
         if OBSERVATION in lddata.types(self.store).get(iri, []):
             return link(iri, self.words, self.figure_title(iri))
+        if iri in self.snippets:
+            num, exact = self.snippets[iri]
+            text = ldtext.clean_quote(exact)
+            text = text if len(text) <= 80 else text[:78].rsplit(" ", 1)[0] + " …"
+            return link(iri, self.words, f"{where(num, self.lang)} “{text}”")
         return link(iri, self.words)
 
 
@@ -654,7 +717,7 @@ def search(store: ox.Store, query: str, limit: int = SEARCH_LIMIT) -> list[tuple
 
 def search_page(store: ox.Store, query: str, lang: str) -> str:
     """The results of a label search, each linked to its page."""
-    words = Words(lddata.labels(store), lang)
+    words = Words(store, lang)
     found = search(store, query) if query.strip() else []
     kinds = lddata.types(store)
     parts = [search_box(lang, query), f"<p class=hint>{esc(ui('search_hint', lang))}</p>"]
@@ -690,7 +753,7 @@ def dataset_page(store: ox.Store, lang: str, base: str, stats: dict[str, Any], d
     """The dataset (VoID / DCAT) as a page: what it is, its sources with publisher and date, licence, downloads."""
     from ipgraph.server.meta import DUMPS
 
-    words = Words(lddata.labels(store), lang)
+    words = Words(store, lang)
     title = "ipgraph：知识产权案件与趋势知识图谱" if lang == "zh" else "ipgraph: intellectual-property cases and trends"
     description = (
         "基于检察机关知识产权白皮书构建的知识图谱；每个数据与实体都引用其出处的原文。"

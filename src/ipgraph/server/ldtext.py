@@ -168,6 +168,7 @@ UI: dict[str, tuple[str, str]] = {
     "quoted_in": ("Quoted in", "引自"),
     "heading": ("heading", "标题"),
     "instances": ("instances", "实例"),
+    "section_text": ("The text", "原文"),
     "derived_into": ("figures derived from it", "由其推算的数据"),
     "built": ("graph built", "图谱构建日期"),
 }

@@ -227,7 +227,8 @@ li.verdict-inconsistent b{color:#a00}li.verdict-consistent b{color:#176c2e}
 blockquote.quote{font-size:1.15em;border-left-width:4px;margin-left:0}p.context{background:#fafafa;padding:.6em;
 border:1px solid #eee}mark{background:#fff2a8;padding:0 .1em}sup.fn a{text-decoration:none}
 form.search{display:flex;gap:.4em;margin:.8em 0}form.search input{flex:1;min-width:0;padding:.3em}
-.matched{color:#555}a.cite{font-size:.75em;color:#567;text-decoration:none;white-space:nowrap}td.num{text-align:right}code.sha{font-size:.75em;overflow-wrap:anywhere}
+.matched{color:#555}.section-text{background:#fafafa;border:1px solid #eee;padding:0 .8em}
+a.cite{font-size:.75em;color:#567;text-decoration:none;white-space:nowrap}td.num{text-align:right}code.sha{font-size:.75em;overflow-wrap:anywhere}
 table.facts td,table.facts th{overflow-wrap:anywhere}table.facts th a{color:#444;text-decoration:none}
 @media (max-width:600px){table.facts th{width:34%;font-size:.88em;color:#555}table.facts th,table.facts td{
 padding:.25em .35em}main{padding:0 .7em 2em}h1{font-size:1.3em}p.value{font-size:1.6em}ul,ol{padding-left:1.3em}}
