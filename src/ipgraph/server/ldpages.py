@@ -373,12 +373,10 @@ class ResourcePage:
         return _section(w.ui("derivation"), body, "derivation")
 
     def _definition(self, iri: str) -> str:
-        found = lddata.rows(
-            self.store,
-            'SELECT ?d WHERE { ?s skos:definition ?d FILTER(langMatches(lang(?d), "en") || lang(?d) = "") } LIMIT 1',
-            {"s": ox.NamedNode(iri)},
-        )
-        return found[0]["d"].value if found else ""
+        """A term's definition, in the page's language when it has one."""
+        found = lddata.rows(self.store, "SELECT ?d WHERE { ?s skos:definition ?d }", {"s": ox.NamedNode(iri)})
+        texts = sorted(found, key=lambda r: not (r["d"].language or "").startswith(self.lang))
+        return texts[0]["d"].value if texts else ""
 
     def checks_section(self) -> str:
         checks = [r["c"].value for r in lddata.checks_of(self.store, self.node)]
