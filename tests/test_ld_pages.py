@@ -273,3 +273,31 @@ def test_every_new_page_escapes_hostile_labels(hostile: Served) -> None:
             assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=&quot;alert(2)" in text or (
                 "&lt;b onmouseover=&quot;alert(3)&quot;&gt;" in text
             ), f"{path} shows the hostile text, escaped"
+
+
+PHONE_PAGES = (
+    FIGURE,
+    DERIVED,
+    QUOTE,
+    "/id/report/shanghai-2023",
+    "/id/section/shanghai-2023-i.1.1",
+    "/id/place/shanghai",
+    "/search?q=trademark",
+    "/.well-known/void",
+    "/nothing/here",
+)
+
+
+def test_pages_fit_a_phone_screen(server: Served) -> None:
+    from ipgraph.viz.headless import Browser, find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium; or set IPGRAPH_CHROMIUM)")
+    with Browser(width=375, height=800, loopback=True) as browser:
+        for path in PHONE_PAGES:
+            for lang in ("en", "zh"):
+                url = server.base + path + ("" if lang == "en" else ("&" if "?" in path else "?") + "lang=zh")
+                browser.page.goto(url)
+                width = browser.page.evaluate("document.documentElement.scrollWidth")
+                assert width <= 375, f"{url} is {width} px wide at 375 px"
+                assert browser.page.evaluate("document.documentElement.lang") == lang
