@@ -160,6 +160,9 @@ def test_label_search_in_english_and_chinese(server: Served) -> None:
     )
     english = _results(page(server, "/search?q=TRADEMARK"))
     assert english[0] == "/id/right/trademark"  # the exact label first
+    figures = page(server, "/search?" + urllib.parse.urlencode({"q": "1,369"}))  # figures by their titles
+    assert _results(figures) == [FIGURE] and "IP-infringement criminal cases, Shanghai, 2023: 1,369</a>" in figures
+    assert f'href="{DERIVED}"' in page(server, "/search?" + urllib.parse.urlencode({"q": "著作权）：约63"}))
     nothing = page(server, "/search?q=zzzxq")
     assert "Nothing is labelled like that." in nothing and not _results(nothing)
     assert '<form class=search method=get action="/search">' in page(server, "/search")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,14 @@ def rows(store: ox.Store, text: str, bind: dict[str, Any] | None = None) -> list
 _cache: dict[tuple[int, str], Any] = {}
 
 
+def cached(store: ox.Store, name: str, make: Callable[[], Any]) -> Any:
+    """``make()``, made once per store and name (the store is read-only while a worker lives)."""
+    key = (id(store), name)
+    if key not in _cache:
+        _cache[key] = make()
+    return _cache[key]
+
+
 def labels(store: ox.Store) -> dict[str, dict[str, str]]:
     """Every IRI's label by language (``en``, ``zh``): its preferred label first."""
     key = (id(store), "labels")
@@ -181,6 +190,19 @@ class FigureRow:
             low=r["low"].value if r.get("low") is not None else "",
             high=r["high"].value if r.get("high") is not None else "",
         )
+
+
+_ALL_FIGURES_Q = """SELECT DISTINCT ?o WHERE { ?o a qb:Observation }"""
+
+
+def all_figures(store: ox.Store) -> dict[str, FigureRow]:
+    """Every observation of the graph, by IRI (read once per worker)."""
+
+    def make() -> dict[str, FigureRow]:
+        return figures(store, [r["o"].value for r in rows(store, _ALL_FIGURES_Q)])
+
+    found: dict[str, FigureRow] = cached(store, "figures", make)
+    return found
 
 
 def figures(store: ox.Store, iris: list[str]) -> dict[str, FigureRow]:

@@ -693,15 +693,33 @@ def search_box(lang: str, query: str = "") -> str:
     )
 
 
+def figure_index(store: ox.Store) -> list[tuple[str, str, str]]:
+    """(IRI, title, its match key) of every figure, its English and its Chinese title (made once per worker)."""
+    from ipgraph.zh_script import match_key
+
+    def make() -> list[tuple[str, str, str]]:
+        names = lddata.labels(store)
+        out = []
+        for iri, row in lddata.all_figures(store).items():
+            for lang in ("en", "zh"):
+                title = ldtext.title(row.figure(names, lang), lang)
+                out.append((iri, title, match_key(title)))
+        return out
+
+    found: list[tuple[str, str, str]] = lddata.cached(store, "figure-index", make)
+    return found
+
+
 def search(store: ox.Store, query: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
-    """IRIs whose labels contain ``query`` (simplified or traditional, any case), best first: (IRI, label)."""
+    """IRIs whose labels (or, for figures, titles) contain ``query`` (simplified or traditional, any case), best
+    first: (IRI, the label that matched)."""
     from ipgraph.zh_script import match_key
 
     key = match_key(query.strip())
     if not key:
         return []
     best: dict[str, tuple[int, int, str]] = {}
-    for iri, label, label_key in lddata.search_index(store):
+    for iri, label, label_key in [*lddata.search_index(store), *figure_index(store)]:
         at = label_key.find(key)
         if at < 0:
             continue
@@ -728,6 +746,8 @@ def search_page(store: ox.Store, query: str, lang: str) -> str:
         items = []
         for iri, matched in found:
             shown = words.of(iri)
+            if OBSERVATION in kinds.get(iri, []) and iri in lddata.all_figures(store):
+                shown = matched = ldtext.title(lddata.all_figures(store)[iri].figure(words.names, lang), lang)
             if iri in checks:
                 check = checks[iri]
                 kind = words.of(check["kind"].value) if check.get("kind") is not None else words.of(CHECK)

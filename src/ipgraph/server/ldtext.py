@@ -159,8 +159,9 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "search_title": ("Search", "搜索"),
     "search_hint": (
-        "Names in English or Chinese; simplified and traditional characters find the same things.",
-        "可用中文或英文名称搜索；简体与繁体字结果相同。",
+        "Names, and figures by what they count, in English or Chinese; simplified and traditional characters find "
+        "the same things.",
+        "可用中文或英文搜索名称，或按统计内容搜索数据；简体与繁体字结果相同。",
     ),
     "stated_vs_computed": ("stated in the report", "报告所述"),
     "computed_from": ("computed from its parts", "由各部分计算"),
