@@ -90,8 +90,8 @@ _REPORTS_Q = """SELECT ?r ?issued ?publisher ?src ?sha ?srclabel WHERE {
   OPTIONAL { ?src a ipg:SourceText ; ipg:report ?r . OPTIONAL { ?src ipg:sha256 ?sha }
              OPTIONAL { ?src rdfs:label ?srclabel } }
 } ORDER BY ?r"""
-_SECTIONS_Q = """SELECT ?s ?num ?heading ?footnote WHERE {
-  ?s ipg:sectionNumber ?num . OPTIONAL { ?s ipg:heading ?heading }
+_SECTIONS_Q = """SELECT ?s ?num ?heading ?footnote ?rep WHERE {
+  ?s ipg:sectionNumber ?num . OPTIONAL { ?s ipg:heading ?heading } OPTIONAL { ?s ipg:report ?rep }
   BIND(EXISTS { ?s a ipg:Footnote } AS ?footnote)
 }"""
 _QUOTE_SNIPPETS_Q = """SELECT ?q ?exact ?num WHERE {
@@ -339,19 +339,31 @@ def search_index(store: ox.Store) -> list[tuple[str, str, str]]:
     return found
 
 
-def sections(store: ox.Store) -> dict[str, tuple[str, str, bool]]:
-    """Every report section and footnote: IRI → (number, heading, is a footnote); read once per worker."""
-    key = (id(store), "sections")
-    if key not in _cache:
-        _cache[key] = {
-            r["s"].value: (
+@dataclass(frozen=True)
+class Section:
+    """A report section or footnote as its pages name it."""
+
+    number: str  # I.1.1, fn0 …
+    heading: str
+    footnote: bool
+    report: str
+
+
+def sections(store: ox.Store) -> dict[str, Section]:
+    """Every report section and footnote by IRI (read once per worker)."""
+
+    def make() -> dict[str, Section]:
+        return {
+            r["s"].value: Section(
                 r["num"].value,
                 r["heading"].value if r.get("heading") is not None else "",
                 r["footnote"].value == "true",
+                r["rep"].value if r.get("rep") is not None else "",
             )
             for r in rows(store, _SECTIONS_Q)
         }
-    found: dict[str, tuple[str, str, bool]] = _cache[key]
+
+    found: dict[str, Section] = cached(store, "sections", make)
     return found
 
 

@@ -86,13 +86,13 @@ class Words:
 
     def section(self, iri: str, limit: int = 0) -> str:
         """A section as "§ I.1.1 its heading", a footnote as "footnote 1" (``limit``: shorten the heading)."""
-        num, heading, footnote = self.sections[iri]
-        if footnote:
-            return where(num, self.lang)
-        heading = ldtext.clean_quote(heading)
+        found = self.sections[iri]
+        if found.footnote:
+            return where(found.number, self.lang)
+        heading = ldtext.clean_quote(found.heading)
         if limit and len(heading) > limit:
             heading = heading[: limit - 2].rsplit(" ", 1)[0] + " …"
-        return f"{where(num, self.lang)} {heading}".rstrip()
+        return f"{where(found.number, self.lang)} {heading}".rstrip()
 
 
 def where(num: str, lang: str) -> str:
@@ -578,9 +578,13 @@ class ResourcePage:
         return "<ul class=values>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
     def cited(self, prop: str, value: Any) -> str:
-        """A value with links to the quotes that state it (§ and section number; the quote as the link's title)."""
+        """A value with links to the quotes that state it (§ and section number; the quote as the link's title),
+        unless it is the resource's own quote, which its Sources show."""
         shown = term_html(value, self.words)
+        own = {str(o) for o in self.by_prop.get(DERIVED, [])}  # the resource's own quotes, shown under Sources
         for r in self.cites.get((prop, str(value)), []):
+            if str(r["q"]) in own:
+                continue
             num = where(r["num"].value if r.get("num") is not None else "", self.lang).replace("§ ", "§")
             href = with_lang(local_path(r["q"].value) or "", self.lang)
             quote = ldtext.clean_quote(r["exact"].value)
@@ -630,10 +634,24 @@ class ResourcePage:
         return _section(w.ui("sources"), "".join(parts) + _rows_table(rows), "sources")
 
     def report_figures_section(self) -> str:
-        figures = [iri for iri, _ in lddata.report_figures(self.store, self.node)]
-        if not figures:
+        """The report's figures in reading order, under the section each is quoted from (derived ones last)."""
+        found = lddata.report_figures(self.store, self.node)
+        if not found:
             return ""
-        return _section(self.words.ui("report_figures"), self.figure_list(figures), "report-figures")
+        by_number = {
+            sec.number: iri for iri, sec in self.words.sections.items() if sec.report == self.iri and not sec.footnote
+        }
+        groups: dict[str, list[str]] = {}
+        for iri, num in found:
+            groups.setdefault(num, []).append(iri)
+        body = ""
+        for num, iris in groups.items():
+            if num and num in by_number:
+                heading = link(by_number[num], self.words, self.words.section(by_number[num], 90))
+            else:
+                heading = esc(self.words.ui("derived_figures") if not num else where(num, self.lang))
+            body += f"<h3>{heading}</h3>" + self.figure_list(iris)
+        return _section(self.words.ui("report_figures"), body, "report-figures")
 
     def referred_section(self) -> str:
         w = self.words

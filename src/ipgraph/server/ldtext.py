@@ -169,6 +169,7 @@ UI: dict[str, tuple[str, str]] = {
     "quoted_in": ("Quoted in", "引自"),
     "heading": ("heading", "标题"),
     "instances": ("instances", "实例"),
+    "derived_figures": ("Derived by ipgraph from the stated figures", "由 ipgraph 根据报告数据推算"),
     "section_text": ("The text", "原文"),
     "derived_into": ("figures derived from it", "由其推算的数据"),
     "built": ("graph built", "图谱构建日期"),
