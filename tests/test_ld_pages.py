@@ -72,6 +72,8 @@ def test_derived_figure_shows_what_it_comes_from_and_how(server: Served) -> None
         assert f'href="/id/obs/shanghai-2023-{source}"' in derivation, source
     assert "IP-infringement criminal cases (copyright infringement), Shanghai, 2023: 105" in derivation
     assert "61.56–64.8" in text  # the range the rounding allows
+    # the arithmetic names the charges, not their slugs
+    assert "copyright infringement: [56.76, 60] + selling infringing copies: 4.8" in derivation
     source = page(server, "/id/obs/shanghai-2023-art-217-cases")  # and each source links back to it
     assert "<th>figures derived from it</th>" in source and f'href="{DERIVED}"' in source
 
@@ -127,6 +129,9 @@ def test_check_page_shows_arithmetic_and_verdict(server: Served, store: ox.Store
     text = page(server, path)
     assert title(text) == "total against its parts: inconsistent"
     assert "2 + 11 + 115 + 2 = 130 vs 129" in text
+    assert "comprehensive performance of procuratorial functions against its parts" in text
+    shown = re.sub(r"<[^>]+>", "", text.split("</h1>", 1)[1].split("<p class=links>", 1)[0])
+    assert "shanghai-2023-comprehensive" not in shown  # figures named by what they count, never by their slugs
     assert "Inconsistent: the report&#x27;s own figures do not agree with each other." in text
     assert "comprehensive performance" in text.split("<h3>Figures checked</h3>", 1)[1]
     zh = page(server, path + "?lang=zh")

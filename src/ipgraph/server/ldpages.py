@@ -8,13 +8,14 @@ string from the data goes through :func:`~ipgraph.server.pages.esc`.
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import IPG_NS
+from ipgraph.prefixes import ID_BASE, IPG_NS
 from ipgraph.results import compact
 from ipgraph.server import lddata, ldtext
 from ipgraph.server.ldtext import OA, PROPERTY_NAMES, PROV, QB, RDF, RDFS, SKOS, XSD, ui
@@ -104,6 +105,47 @@ def where(num: str, lang: str) -> str:
     if num.startswith("fn") and num[2:].isdigit():
         return f"{ui('footnote', lang)} {int(num[2:]) + 1}"
     return f"§ {num}" if num else "§"
+
+
+_SLUG = re.compile(r"(?<![\w/:.-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w-])")
+
+
+def slug_names(store: ox.Store) -> dict[str, str]:
+    """Local names (``ip-criminal``, ``shanghai-2023-ip-criminal-cases``) → IRI, for the graph's labelled
+    resources and figures, where the name is unique (made once per worker)."""
+
+    def make() -> dict[str, str]:
+        seen: dict[str, set[str]] = {}
+        iris = [i for i in lddata.labels(store) if i.startswith(ID_BASE)] + list(lddata.all_figures(store))
+        for iri in iris:
+            seen.setdefault(iri.rsplit("/", 1)[-1], set()).add(iri)
+        return {name: next(iter(found)) for name, found in seen.items() if len(found) == 1 and "-" in name}
+
+    found: dict[str, str] = lddata.cached(store, "slugs", make)
+    return found
+
+
+def readable(store: ox.Store, text: str, words: Words) -> str:
+    """A text ipgraph wrote (a check's label or arithmetic) with the slugs in it replaced by names: a figure by
+    what it counts, anything else by its label.
+
+    >>> readable(None, "3 + 5 <= 11", None)  # no slug: unchanged, nothing looked up
+    '3 + 5 <= 11'
+    """
+    if not _SLUG.search(text):
+        return text
+    names = slug_names(store)
+    figures = lddata.all_figures(store)
+
+    def name(m: re.Match[str]) -> str:
+        iri = names.get(m.group(0))
+        if iri is None:
+            return m.group(0)
+        if iri in figures:
+            return ldtext.what(figures[iri].figure(words.names, words.lang), words.lang)
+        return words.of(iri)
+
+    return _SLUG.sub(name, text)
 
 
 def colon(lang: str) -> str:
@@ -364,7 +406,7 @@ class ResourcePage:
                     definition = self._definition(v.value)
                     shown.append(link(v.value, w) + (f"<div class=note>{esc(definition)}</div>" if definition else ""))
                 else:
-                    shown.append(f"<code>{esc(v.value)}</code>")
+                    shown.append(f"<code>{esc(readable(self.store, v.value, w))}</code>")
             rows.append((link(prop, w), "".join(shown)))
         body = ""
         if figures:
@@ -390,7 +432,8 @@ class ResourcePage:
         for iri in sorted(found, key=lambda i: (not str(found[i].get("v")).endswith("/inconsistent>"), i)):
             r = found[iri]
             kind = w.of(r["kind"].value) if r.get("kind") is not None else w.of(CHECK)
-            name = kind + colon(w.lang) + r["expr"].value if r.get("expr") is not None else kind
+            expr = r.get("expr")
+            name = kind + colon(w.lang) + readable(self.store, expr.value, w) if expr is not None else kind
             verdict = r.get("v")
             code = verdict.value.rsplit("/", 1)[-1] if verdict is not None else ""
             shown = f" — <b>{esc(w.of(verdict.value))}</b>" if verdict is not None else ""
@@ -408,10 +451,10 @@ class ResourcePage:
         label = [o for o in self.values(RDFS + "label") if isinstance(o, ox.Literal)]
         checked = [o.value for o in self.values(IPG_NS + "checksObservation") if isinstance(o, ox.NamedNode)]
         if label:
-            parts.append(f"<p class=check-label>{esc(self._readable(label[0].value, checked))}</p>")
+            parts.append(f"<p class=check-label>{esc(readable(self.store, label[0].value, w))}</p>")
         expr = self.values(IPG_NS + "expression")
         if expr:
-            parts.append(f"<p class=arithmetic><code>{esc(expr[0].value)}</code></p>")
+            parts.append(f"<p class=arithmetic><code>{esc(readable(self.store, expr[0].value, w))}</code></p>")
         rows = []
         for key, low, high in (
             ("computed", "computedLowerBound", "computedUpperBound"),
@@ -432,14 +475,6 @@ class ResourcePage:
         if checked:
             parts.append(f"<h3>{esc(w.ui('checked'))}</h3>" + self.figure_list(checked))
         return _section(w.ui("arithmetic"), "".join(parts), "arithmetic")
-
-    def _readable(self, text: str, figures: list[str]) -> str:
-        """A check's label with the figures' slugs replaced by what they count."""
-        found = self.figures(figures)
-        for iri in sorted(found, key=len, reverse=True):
-            slug = iri.rsplit("/", 1)[-1]
-            text = text.replace(slug, ldtext.what(found[iri].figure(self.words.names, self.lang), self.lang))
-        return text
 
     # ---- quotes ----------------------------------------------------------------------------------------
     def quote_section(self) -> str:
@@ -769,7 +804,8 @@ def search_page(store: ox.Store, query: str, lang: str) -> str:
             if iri in checks:
                 check = checks[iri]
                 kind = words.of(check["kind"].value) if check.get("kind") is not None else words.of(CHECK)
-                shown = kind + colon(lang) + check["expr"].value if check.get("expr") is not None else kind
+                expr = check.get("expr")
+                shown = kind + colon(lang) + readable(store, expr.value, words) if expr is not None else kind
             also = f" <span class=matched>({esc(matched)})</span>" if matched != shown else ""
             kinds_shown = ", ".join(esc(words.of(t)) for t in kinds.get(iri, [])[:2])
             items.append(f"<li>{link(iri, words, shown)}{also} <span class=kind>{kinds_shown}</span></li>")
