@@ -136,6 +136,7 @@ def test_check_page_shows_arithmetic_and_verdict(server: Served, store: ox.Store
     assert "comprehensive performance" in text.split("<h3>Figures checked</h3>", 1)[1]
     zh = page(server, path + "?lang=zh")
     assert "不一致" in title(zh) and "不一致：报告中的数据彼此不符。" in zh
+    assert "<p class=other-label" not in zh  # the English label written by the build is not a Chinese name
 
 
 def test_report_date_reads_as_a_date(server: Served) -> None:

@@ -342,7 +342,8 @@ class ResourcePage:
         other = "zh" if self.lang == "en" else "en"
         found = w.names.get(self.iri, {})
         parts = []
-        if found.get(other) and found.get(other) != found.get(self.lang) and not self._is(OBSERVATION, *SECTIONS):
+        named = not self._is(OBSERVATION, CHECK, *SECTIONS)  # these are titled by what they are, not by a label
+        if named and found.get(other) and found.get(other) != found.get(self.lang):
             parts.append(f'<p class=other-label lang="{other}">{esc(found[other])}</p>')
         kinds = ", ".join(term_html(t, w) for t in self.values(RDF + "type"))
         report = ""
