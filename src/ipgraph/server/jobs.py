@@ -245,7 +245,7 @@ def _entity(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
         body = ldpages.resource_page(ctx.store, iri_text, lang, ctx.build_dir)
         if body is None:
             return ("err", 404, f"<{iri_text}> is not in the graph")
-        return ("ok", "text/html; charset=utf-8", body.encode())
+        return _html(body, ctx.max_bytes)
     if not _rows(ctx, _ENTITY_EXISTS, iri):
         return ("err", 404, f"<{iri_text}> is not in the graph")
     if key is None:
@@ -265,14 +265,20 @@ def _search(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
     from ipgraph.server import ldpages
 
     _, query, lang = job
-    return ("ok", "text/html; charset=utf-8", ldpages.search_page(ctx.store, query, lang).encode())
+    return _html(ldpages.search_page(ctx.store, query, lang), ctx.max_bytes)
 
 
 def _dataset_html(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
     from ipgraph.server import ldpages
 
     _, lang, base, stats, dumps = job
-    return ("ok", "text/html; charset=utf-8", ldpages.dataset_page(ctx.store, lang, base, stats, list(dumps)).encode())
+    return _html(ldpages.dataset_page(ctx.store, lang, base, stats, list(dumps)), ctx.max_bytes)
+
+
+def _html(page: str, limit: int) -> tuple[str, Any, Any]:
+    """A page as a worker's answer, within the result size limit."""
+    body = page.encode()
+    return _too_large(limit) if len(body) > limit else ("ok", "text/html; charset=utf-8", body)
 
 
 def _select(store: ox.Store, text: str, **kwargs: Any) -> ox.QuerySolutions:
