@@ -12,6 +12,7 @@ and with the policy switched off in the browser, so that escaping alone is shown
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import urllib.parse
@@ -208,12 +209,25 @@ def server_paths(entity: str) -> list[tuple[str, set[int]]]:
         ("/sparql", ok),
         (f"/id/{payload}", missing),
         (f"/nothing/{payload}", missing),
+        # the linked-data pages for people: both languages, a figure, the search, the dataset page, the 404
+        ("/id/" + entity.replace(":", "/", 1) + "?lang=zh", ok),
+        ("/id/concept/xss-mechanism?lang=zh", ok),
+        ("/id/obs/shanghai-2023-ip-criminal-cases", ok),
+        ("/id/report/shanghai-2023?lang=zh", ok),
+        ("/search?q=__xss", ok),
+        ("/search?lang=zh&q=" + urllib.parse.quote("檢察院"), ok),
+        (f"/search?q={payload}", ok),
+        ("/.well-known/void?lang=zh", ok),
+        (f"/nothing/{payload}?lang=zh", missing),
     ]
 
 
 def test_server_pages(browser: Browser, hostile: Hostile, served: Served) -> None:
     held = 0
-    for path, statuses in server_paths(HOSTILE_ENTITY):
+    quotes = served.sparql(f"SELECT ?q WHERE {{ {HOSTILE_ENTITY} prov:wasDerivedFrom ?q }}")
+    quote = json.loads(quotes[2])["results"]["bindings"][0]["q"]["value"]
+    paths = [*server_paths(HOSTILE_ENTITY), ("/id/" + quote.split("/id/", 1)[1], {200})]  # the quote's own page
+    for path, statuses in paths:
         status, _, _ = served.get(path, accept="text/html")
         assert status in statuses, (path, status)
         held += check(browser, hostile, served.base + path, expect=0)

@@ -253,7 +253,17 @@ class App:
 
     # ---- routing ---------------------------------------------------------------------------------
     async def handle(self, req: Request) -> Response:
-        """Answer one request (never raises)."""
+        """Answer one request (never raises); a browser gets its 404 as a page with a search box."""
+        resp = await self._route(req)
+        if resp.status == 404 and resp.content_type.startswith("text/plain") and _wants_html(req):
+            from ipgraph.server.ldpages import not_found_page
+
+            message = resp.body.decode("utf-8", errors="replace").strip()
+            body = not_found_page(message, _lang(req), req.path if req.path.startswith("/") else "/")
+            return Response(404, "text/html; charset=utf-8", body.encode(), resp.headers)
+        return resp
+
+    async def _route(self, req: Request) -> Response:
         try:
             if req.method == "OPTIONS":
                 return Response(204, "text/plain", b"", {"Allow": "GET, HEAD, POST, OPTIONS"})
@@ -285,7 +295,9 @@ class App:
             if path.startswith("/ontology/"):
                 return await self.resource(req, IPG_NS + path[len("/ontology/") :])
             if path in ("/.well-known/void", "/void"):
-                return self.void(req)
+                return await self.void(req)
+            if path == "/search":
+                return await self.search(req)
             if path.startswith("/download/"):
                 return self.download(path[len("/download/") :])
             if path.startswith("/viz/") and path[len("/viz/") :].removesuffix(".html") in VIZ_VIEWS:
@@ -385,9 +397,14 @@ class App:
         triples = meta.service_description(self.base, self.stats["graphs"], self.stats["triples"])
         return self._rdf(triples, req)
 
-    def void(self, req: Request) -> Response:
+    async def void(self, req: Request) -> Response:
+        if pick(req.headers.get("accept"), GRAPH_FORMATS, html=True, fmt=_format(req)) == "html":
+            stats = {k: self.stats.get(k, 0) for k in ("triples", "entities", "graphs")}
+            stats["built"] = _built_on(self.config.build_dir)
+            job = ("dataset_html", _lang(req), self.base, stats, tuple(self.dumps))
+            return await self._job(("dataset_html", _lang(req), self.base), job)
         triples = meta.void_description(self.base, self.stats, self.dumps)
-        return self._rdf(triples, req, html_title="The ipgraph dataset (VoID / DCAT)")
+        return self._rdf(triples, req)
 
     def download(self, name: str) -> Response:
         if name not in self.dumps:
@@ -457,8 +474,14 @@ class App:
             raise HttpError(404, "not an identifier of this graph")
         accept = req.headers.get("accept")
         fmt = _format(req)
-        resp = await self._job(("entity", iri, accept, fmt), ("entity", iri, accept, fmt))
-        return resp
+        lang = _lang(req)
+        key = ("entity", iri, accept, fmt, lang)
+        return await self._job(key, key)
+
+    async def search(self, req: Request) -> Response:
+        query = (req.one("q") or "")[:200]
+        key = ("search", query, _lang(req))
+        return await self._job(key, key)
 
     async def ontology(self, req: Request) -> Response:
         key = pick(req.headers.get("accept"), GRAPH_FORMATS, html=True, fmt=_format(req))
@@ -492,6 +515,27 @@ class App:
             return resp
         # the viz pages are self-contained: inline script and style, still nothing from elsewhere
         return Response(resp.status, resp.content_type, resp.body, {"Content-Security-Policy": _VIZ_CSP})
+
+
+def _built_on(build_dir: Path) -> str:
+    """The day the build was made (its manifest's time, UTC, ``YYYY-MM-DD``), or ""."""
+    import time
+
+    try:
+        return time.strftime("%Y-%m-%d", time.gmtime((build_dir / "manifest.json").stat().st_mtime))
+    except OSError:
+        return ""
+
+
+def _wants_html(req: Request) -> bool:
+    """Whether the client prefers HTML to plain text (a browser)."""
+    return pick(req.headers.get("accept"), {"txt": "text/plain"}, html=True, fmt=_format(req)) == "html"
+
+
+def _lang(req: Request) -> str:
+    """The language a page is asked for (``lang=zh``; English otherwise)."""
+    values = req.params.get("lang") or []
+    return "zh" if values and values[0].lower().startswith("zh") else "en"
 
 
 def _format(req: Request) -> str | None:

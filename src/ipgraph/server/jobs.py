@@ -223,22 +223,7 @@ _ENTITY_CONSTRUCT = """CONSTRUCT {
   UNION { ?s prov:wasDerivedFrom ?quote . ?quote oa:hasSelector ?sel . ?sel oa:exact ?exact .
           OPTIONAL { ?quote ipg:section ?section } }
 }"""
-_ENTITY_OUT = """SELECT ?p ?o ?olabel WHERE {
-  ?s ?p ?o .
-  OPTIONAL { ?o rdfs:label ?olabel . FILTER(langMatches(lang(?olabel), "en")) }
-} ORDER BY ?p ?o"""
-_ENTITY_IN = """SELECT ?x ?p ?xlabel WHERE {
-  ?x ?p ?s . FILTER(?p NOT IN (rdf:subject, rdf:object))
-  OPTIONAL { ?x rdfs:label ?xlabel . FILTER(langMatches(lang(?xlabel), "en")) }
-} ORDER BY ?p ?x LIMIT 500"""
-_ENTITY_QUOTES = """SELECT DISTINCT ?p ?o ?section ?exact WHERE {
-  { ?s prov:wasDerivedFrom ?q . BIND(prov:wasDerivedFrom AS ?p) BIND(?q AS ?o) }
-  UNION
-  { ?r a ipg:StatementRecord ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?q . }
-  ?q oa:hasSelector/oa:exact ?exact .
-  OPTIONAL { ?q ipg:section/ipg:sectionNumber ?section }
-} ORDER BY ?section"""
-_LABELS = """SELECT DISTINCT ?x ?l WHERE { ?x rdfs:label ?l . FILTER(langMatches(lang(?l), "en")) }"""
+_ENTITY_EXISTS = """SELECT ?p WHERE { { ?s ?p ?o } UNION { ?x ?p ?s } } LIMIT 1"""
 
 
 def _rows(ctx: JobContext, text: str, iri: ox.NamedNode) -> list[dict[str, Any]]:
@@ -250,32 +235,50 @@ def _rows(ctx: JobContext, text: str, iri: ox.NamedNode) -> list[dict[str, Any]]
 
 
 def _entity(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    from ipgraph.server import ldpages
     from ipgraph.store import run_query
 
-    _, iri_text, accept, fmt = job
+    _, iri_text, accept, fmt, lang = job
     iri = ox.NamedNode(iri_text)
-    out = _rows(ctx, _ENTITY_OUT, iri)
-    inc = _rows(ctx, _ENTITY_IN, iri)
-    if not out and not inc:
-        return ("err", 404, f"<{iri_text}> is not in the graph")
     key = pick(accept, GRAPH_FORMATS, html=True, fmt=fmt)
+    if key == "html":
+        body = ldpages.resource_page(ctx.store, iri_text, lang, ctx.build_dir)
+        if body is None:
+            return ("err", 404, f"<{iri_text}> is not in the graph")
+        return _html(body, ctx.max_bytes)
+    if not _rows(ctx, _ENTITY_EXISTS, iri):
+        return ("err", 404, f"<{iri_text}> is not in the graph")
     if key is None:
         return _not_acceptable({"html": "text/html", **GRAPH_FORMATS})
-    if key != "html":
-        # store.bind_values puts its VALUES block in the first group, which in a CONSTRUCT is the template:
-        # bind here at the head of the WHERE group instead (the IRI serialized by pyoxigraph, never pasted
-        # text).
-        head, sep, tail = _ENTITY_CONSTRUCT.partition("} WHERE {")
-        text = f"{head}{sep} VALUES ?s {{ {iri} }}{tail}"
-        triples = run_query(ctx.store, text)
-        try:
-            return ("ok", GRAPH_FORMATS[key], serialize_graph(triples, key, ctx.max_bytes))
-        except ResultTooLarge:
-            return _too_large(ctx.max_bytes)
-    quotes = _rows(ctx, _ENTITY_QUOTES, iri)
-    plabels = {r["x"].value: r["l"].value for r in _rows(ctx, _LABELS, iri)}
-    body = pages.entity_page(iri_text, out, inc, quotes, plabels)
-    return ("ok", "text/html; charset=utf-8", body.encode())
+    # store.bind_values puts its VALUES block in the first group, which in a CONSTRUCT is the template: bind here
+    # at the head of the WHERE group instead (the IRI serialized by pyoxigraph, never pasted text).
+    head, sep, tail = _ENTITY_CONSTRUCT.partition("} WHERE {")
+    text = f"{head}{sep} VALUES ?s {{ {iri} }}{tail}"
+    triples = run_query(ctx.store, text)
+    try:
+        return ("ok", GRAPH_FORMATS[key], serialize_graph(triples, key, ctx.max_bytes))
+    except ResultTooLarge:
+        return _too_large(ctx.max_bytes)
+
+
+def _search(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    from ipgraph.server import ldpages
+
+    _, query, lang = job
+    return _html(ldpages.search_page(ctx.store, query, lang), ctx.max_bytes)
+
+
+def _dataset_html(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    from ipgraph.server import ldpages
+
+    _, lang, base, stats, dumps = job
+    return _html(ldpages.dataset_page(ctx.store, lang, base, stats, list(dumps)), ctx.max_bytes)
+
+
+def _html(page: str, limit: int) -> tuple[str, Any, Any]:
+    """A page as a worker's answer, within the result size limit."""
+    body = page.encode()
+    return _too_large(limit) if len(body) > limit else ("ok", "text/html; charset=utf-8", body)
 
 
 def _select(store: ox.Store, text: str, **kwargs: Any) -> ox.QuerySolutions:
@@ -401,6 +404,8 @@ def _raw_sparql(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
 JOBS = {
     "sparql": _sparql,
     "entity": _entity,
+    "search": _search,
+    "dataset_html": _dataset_html,
     "stats": _stats,
     "ontology_html": _ontology_html,
     "viz": _viz,

@@ -1,4 +1,5 @@
-"""HTML pages of the server: entity pages, the query page, the catalog, the ontology index.
+"""HTML pages of the server: the page frame, the query page, the catalog, the ontology index (resource pages:
+:mod:`ipgraph.server.ldpages`).
 
 Every string that comes from the data or a request goes through :func:`esc`; pages load one local style sheet
 and one local script (no CDN), and the server sends a Content-Security-Policy that allows nothing else.
@@ -21,12 +22,6 @@ import pyoxigraph as ox
 
 from ipgraph.prefixes import ID_BASE, IPG_NS
 from ipgraph.results import compact
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-_LABEL_PREDICATES = {RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel"}
 
 
 def esc(text: object) -> str:
@@ -72,16 +67,65 @@ def term_html(term: Any, label: str | None = None) -> str:
     return esc(term)
 
 
-def page(title: str, body: str, *, head: str = "") -> str:
-    """A whole page with the site's navigation, style sheet and script."""
+#: The navigation in each language: (path, label).
+_NAV = {
+    "en": (
+        ("/", "query"),
+        ("/queries", "catalog"),
+        ("/ontology", "ontology"),
+        ("/.well-known/void", "dataset"),
+        ("/search", "search"),
+        ("/sparql", "service description"),
+    ),
+    "zh": (
+        ("/", "查询"),
+        ("/queries", "查询目录"),
+        ("/ontology", "本体"),
+        ("/.well-known/void", "数据集"),
+        ("/search", "搜索"),
+        ("/sparql", "服务描述"),
+    ),
+}
+
+
+#: The pages of the navigation that come in both languages.
+_BILINGUAL = frozenset({"/.well-known/void", "/search"})
+
+
+def _in_lang(path: str, lang: str) -> str:
+    """A local path with ``lang=`` set (English: without it)."""
+    parts = urllib.parse.urlsplit(path)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    if lang != "en":
+        query.append(("lang", lang))
+    return urllib.parse.urlunsplit(("", "", parts.path, urllib.parse.urlencode(query), ""))
+
+
+def page(title: str, body: str, *, head: str = "", lang: str = "en", path: str | None = None) -> str:
+    """A whole page with the site's navigation, style sheet and script.
+
+    ``lang`` ('en' or 'zh') sets the page's language and its navigation's; with ``path`` (this page's own local
+    path) the navigation offers the page in the other language.
+    """
+    lang = "zh" if lang == "zh" else "en"
+    links = "".join(
+        f'<a href="{esc(_in_lang(href, lang) if href in _BILINGUAL else href)}">{esc(text)}</a> '
+        for href, text in _NAV[lang]
+    )
+    toggle = ""
+    if path is not None:
+        other = "en" if lang == "zh" else "zh"
+        toggle = (
+            f'<a class=lang href="{esc(_in_lang(path, other))}" lang="{other}" hreflang="{other}">'
+            f"{'English' if other == 'en' else '中文'}</a>"
+        )
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} · ipgraph</title>
 <link rel="stylesheet" href="/static/style.css">{head}
 </head><body>
-<nav><a href="/">query</a> <a href="/queries">catalog</a> <a href="/ontology">ontology</a>
-<a href="/.well-known/void">dataset (VoID)</a> <a href="/sparql">service description</a></nav>
+<nav>{links}{toggle}</nav>
 <main>
 <h1>{esc(title)}</h1>
 {body}
@@ -94,83 +138,6 @@ def results_table(variables: Sequence[str], rows: Iterable[Sequence[Any]]) -> st
     head = "".join(f"<th>{esc(v)}</th>" for v in variables)
     body = "".join("<tr>" + "".join(f"<td>{term_html(t)}</td>" for t in r) + "</tr>" for r in rows)
     return f"<table class=results><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def entity_page(
-    iri: str,
-    out: list[dict[str, Any]],
-    inc: list[dict[str, Any]],
-    quotes: list[dict[str, Any]],
-    labels: dict[str, str],
-) -> str:
-    """The page of one entity: labels, types, facts with their source quotes, neighbours, links."""
-    en = [r["o"] for r in out if r["p"].value == RDFS_LABEL and getattr(r["o"], "language", None) == "en"]
-    zh = [
-        r["o"] for r in out if r["p"].value == RDFS_LABEL and (getattr(r["o"], "language", None) or "").startswith("zh")
-    ]
-    title = en[0].value if en else compact(iri)
-    curie = compact(iri)
-    parts = [f"<p class=iri><code>{esc(iri)}</code> · <code>{esc(curie)}</code></p>"]
-    if zh:
-        parts.append(f'<p class=zh lang="zh">{esc(zh[0].value)}</p>')
-    types = [r["o"] for r in out if r["p"].value == RDF_TYPE]
-    if types:
-        parts.append(
-            "<p class=types>a " + ", ".join(term_html(t, labels.get(getattr(t, "value", ""))) for t in types) + "</p>"
-        )
-    viz = "/viz/entity?" + urllib.parse.urlencode({"focus": curie})
-    alt = "".join(
-        f' <a href="?format={k}" type="{esc(mt)}">{esc(name)}</a>'
-        for k, mt, name in (
-            ("ttl", "text/turtle", "Turtle"),
-            ("jsonld", "application/ld+json", "JSON-LD"),
-            ("nt", "application/n-triples", "N-Triples"),
-            ("rdf", "application/rdf+xml", "RDF/XML"),
-        )
-    )
-    parts.append(f'<p class=links><a href="{esc(viz)}">graph view</a> · this resource as{alt}</p>')
-    by_fact: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    own: list[tuple[str, str]] = []
-    for q in quotes:
-        section = q["section"].value if q.get("section") is not None else ""
-        item = (section, q["exact"].value)
-        if q["p"].value == PROV_DERIVED:
-            own.append(item)
-        else:
-            by_fact.setdefault((q["p"].value, str(q["o"])), []).append(item)
-    rows = []
-    for r in out:
-        p, o = r["p"], r["o"]
-        if p.value == PROV_DERIVED:
-            continue
-        olabel = r["olabel"].value if r.get("olabel") is not None else None
-        cites = by_fact.get((p.value, str(o)), [])
-        quote_html = "".join(
-            f"<blockquote><span class=section>§ {esc(s)}</span> “{esc(text)}”</blockquote>" for s, text in cites
-        )
-        rows.append(
-            f"<tr><th>{iri_link(p.value, labels.get(p.value))}</th><td>{term_html(o, olabel)}{quote_html}</td></tr>"
-        )
-    parts.append("<h2>Facts</h2><table class=facts>" + "".join(rows) + "</table>")
-    if own:
-        parts.append(
-            "<h2>Sources</h2>"
-            + "".join(
-                f"<blockquote><span class=section>§ {esc(s)}</span> “{esc(text)}”</blockquote>" for s, text in own
-            )
-        )
-    if inc:
-        items = "".join(
-            f"<li>{term_html(r['x'], r['xlabel'].value if r.get('xlabel') is not None else None)} "
-            f"<span class=pred>{iri_link(r['p'].value, labels.get(r['p'].value))}</span> this</li>"
-            for r in inc
-        )
-        parts.append(f"<h2>Referred to by</h2><ul class=neighbours>{items}</ul>")
-    head = (
-        '\n<link rel="alternate" type="text/turtle" href="?format=ttl">'
-        '\n<link rel="alternate" type="application/ld+json" href="?format=jsonld">'
-    )
-    return page(title, "\n".join(parts), head=head)
 
 
 def ontology_page(items: list[tuple[str, str, str, str, str]]) -> str:
@@ -247,6 +214,24 @@ blockquote{margin:.3em 0 .3em 1em;padding:.2em .6em;border-left:3px solid #9bb;c
 textarea{width:100%;font:14px/1.4 ui-monospace,Menlo,Consolas,monospace}#status{margin-left:1em;color:#555}
 .error{color:#a00;white-space:pre-wrap}.hint{color:#666;font-size:.9em}ul.catalog li{margin:.6em 0}
 #params label,ul.catalog label{margin-right:1em}input{font:inherit}select{max-width:100%}
+nav{display:flex;flex-wrap:wrap;gap:.2em 1.2em;align-items:baseline}nav a{margin-right:0}nav a.lang{margin-left:auto;
+border:1px solid #8aa3c8;border-radius:3px;padding:0 .5em}
+h1{overflow-wrap:anywhere}h3{font-size:1em;margin:1em 0 .3em}.other-label{font-size:1.2em;margin:-.4em 0 .2em}
+.kind{color:#555}.iri code,.full-iri{color:#777;font-size:.8em;overflow-wrap:anywhere}
+p.value{font-size:2em;font-weight:600;margin:.2em 0}.range{color:#555}.note{color:#555;font-size:.9em}
+section{margin-top:1.2em}ul.figures li,ul.checks li,ol.search-results li{margin:.25em 0}
+.verdict{font-weight:600;padding:.3em .6em;border-radius:3px;display:inline-block}
+.verdict-consistent{background:#e6f4ea}.verdict-inconsistent{background:#fde7e9}.verdict-undetermined{background:#fff4d6}
+li.verdict-inconsistent b{color:#a00}li.verdict-consistent b{color:#176c2e}
+.arithmetic code{font-size:1.05em;background:#f4f5f7;padding:.2em .4em;overflow-wrap:anywhere}
+blockquote.quote{font-size:1.15em;border-left-width:4px;margin-left:0}p.context{background:#fafafa;padding:.6em;
+border:1px solid #eee}mark{background:#fff2a8;padding:0 .1em}sup.fn a{text-decoration:none}
+form.search{display:flex;gap:.4em;margin:.8em 0}form.search input{flex:1;min-width:0;padding:.3em}
+.matched{color:#555}.section-text{background:#fafafa;border:1px solid #eee;padding:0 .8em}
+a.cite{font-size:.75em;color:#567;text-decoration:none;white-space:nowrap}td.num{text-align:right}code.sha{font-size:.75em;overflow-wrap:anywhere}
+table.facts td,table.facts th{overflow-wrap:anywhere}table.facts th a{color:#444;text-decoration:none}
+@media (max-width:600px){table.facts th{width:34%;font-size:.88em;color:#555}table.facts th,table.facts td{
+padding:.25em .35em}main{padding:0 .7em 2em}h1{font-size:1.3em}p.value{font-size:1.6em}ul,ol{padding-left:1.3em}}
 """
 
 SCRIPT = r"""
