@@ -7,6 +7,7 @@ edition); its editions disagree on one change rate on purpose (57.56% in English
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -171,3 +172,18 @@ def test_a_news_item_is_related_to_the_report_not_a_version_of_it(tmp_path: Path
     dcterms = "http://purl.org/dc/terms/"
     assert (text, URIRef(dcterms + "relation"), URIRef(f"https://w3id.org/ipgraph/id/report/{REPORT}")) in prov
     assert not list(prov.objects(text, URIRef(dcterms + "isVersionOf")))
+
+
+def test_a_view_shows_the_quote_in_the_readers_language(combined: Path, tmp_path: Path) -> None:
+    """Around the bilingual report's procuratorate, a zh view's tooltips quote the Chinese edition only."""
+    pages = {}
+    for lang in ("zh", "en"):
+        out = tmp_path / f"{lang}.html"
+        focus = ["--focus", "inst:invented-yunlan-procuratorate", "--depth", "2"]
+        assert main(["viz", "entity", *focus, "--build", str(combined), "-o", str(out), "--lang", lang]) == 0
+        text = out.read_text(encoding="utf-8")
+        data = json.loads(text.split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+        [figure] = [n for n in data["nodes"] if n.get("c") == f"obs:{REPORT}-ip-criminal-cases"]
+        pages[lang] = " ".join(q[0] for q in figure["q"])
+    assert "134件251人" in pages["zh"] and "134 IP-infringement" not in pages["zh"]
+    assert "134 IP-infringement criminal cases involving 251" in pages["en"] and "134件251人" not in pages["en"]

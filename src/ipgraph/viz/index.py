@@ -34,15 +34,17 @@ _SUPERS_Q = """SELECT DISTINCT ?c ?sup WHERE {
 _QUADS_Q = """SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && ?p != rdf:type)
 }"""
-_QUOTES_Q = """SELECT ?s ?exact ?section ?start WHERE {
+_QUOTES_Q = """SELECT ?s ?exact ?section ?start ?lang WHERE {
   ?s prov:wasDerivedFrom ?q . ?q oa:hasSelector ?sel . ?sel oa:exact ?exact .
   OPTIONAL { ?q ipg:section/ipg:sectionNumber ?section }
   OPTIONAL { ?q oa:hasSelector/oa:start ?start }
+  OPTIONAL { ?q oa:hasSource/dcterms:language ?lang }
 }"""
-_STATEMENTS_Q = """SELECT ?s ?p ?o ?exact ?section WHERE {
+_STATEMENTS_Q = """SELECT ?s ?p ?o ?exact ?section ?lang WHERE {
   ?r a ipg:StatementRecord ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?q .
   ?q oa:hasSelector/oa:exact ?exact .
   OPTIONAL { ?q ipg:section/ipg:sectionNumber ?section }
+  OPTIONAL { ?q oa:hasSource/dcterms:language ?lang }
 }"""
 _OBS_Q = """SELECT ?o ?cls ?ds ?period ?area ?entity ?fn ?cat ?charge ?right ?bd ?unit ?measure
                   ?value ?low ?high ?dir ?base ?qual ?shareof ?expr WHERE {
@@ -222,10 +224,10 @@ def load_index(store: ox.Store) -> Index:
         s, text = r["s"].value, r["exact"].value
         if (s, text) not in seen:
             seen.add((s, text))
-            ix.quotes[s].append(Quote(text, _value(r.get("section"))))
+            ix.quotes[s].append(Quote(text, _value(r.get("section")), _value(r.get("lang"))))
     for r in _select(store, _STATEMENTS_Q).rows:
         key = (r["s"].value, r["p"].value, _value(r["o"]))
-        q = Quote(r["exact"].value, _value(r.get("section")))
+        q = Quote(r["exact"].value, _value(r.get("section")), _value(r.get("lang")))
         if q not in ix.statement_quotes[key]:
             ix.statement_quotes[key].append(q)
     by_iri: dict[str, Obs] = {}

@@ -36,6 +36,7 @@ class Quote:
 
     text: str
     section: str = ""
+    lang: str = ""  # the language of the text it is quoted from, where the report says (an edition: "zh-Hans")
 
 
 @dataclass

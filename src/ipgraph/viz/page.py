@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ipgraph.viz.model import View
+from ipgraph.viz.model import Quote, View
 from ipgraph.zh_script import match_key, variant_map
 
 VIS_VERSION = "vis-9.1.2"
@@ -89,6 +89,21 @@ def vis_css() -> str:
     return css
 
 
+def quotes_in(quotes: list[Quote], lang: str) -> list[Quote]:
+    """The quotes a reader of ``lang`` sees: of a figure stated in several editions, those in that language (for
+    ``both``, every one); quotes of a text whose language is not stated count as any language.
+
+    >>> [q.text for q in quotes_in([Quote("134 cases", "", "en"), Quote("134件", "", "zh-Hans")], "zh")]
+    ['134件']
+    >>> [q.text for q in quotes_in([Quote("134 cases")], "zh")]
+    ['134 cases']
+    """
+    if lang not in ("en", "zh"):
+        return quotes
+    mine = [q for q in quotes if q.lang.lower().split("-")[0] == lang]
+    return mine or quotes
+
+
 def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, Any]:
     """The view as the compact JSON the page reads (node ids become indexes).
 
@@ -123,7 +138,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         if n.figures:
             node["f"] = n.figures
         if n.quotes:
-            node["q"] = [[q.text, q.section] for q in n.quotes]
+            node["q"] = [[q.text, q.section] for q in quotes_in(n.quotes, lang)]
         if n.alt:
             node["a"] = n.alt
         key = search_key([n.en, n.zh, n.curie or "", *n.alt])
@@ -143,7 +158,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         if e.dashed:
             edge["d"] = True
         if e.quotes:
-            edge["q"] = [[q.text, q.section] for q in e.quotes]
+            edge["q"] = [[q.text, q.section] for q in quotes_in(e.quotes, lang)]
         if e.show_label:
             edge["l"] = True
         if e.note:
