@@ -45,6 +45,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=5, help="timed runs per query and store (default: %(default)s)")
     p.add_argument("--tmp", default=None, help="folder for the temporary builds (default: the system's)")
     p.add_argument("--only", nargs="*", default=None, help="only these queries")
+    p.add_argument("--keep", default=None, help="keep the two builds in this folder, and reuse them if there")
     args = p.parse_args()
 
     import bench_link
@@ -52,20 +53,24 @@ def main() -> int:
     from ipgraph.catalog import load_catalog, report_iri
     from ipgraph.store import open_store, run_query, term_for
 
-    tmp = Path(tempfile.mkdtemp(prefix="ipgraph-anchored-", dir=args.tmp))
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ipgraph-anchored-", dir=args.tmp))
     try:
         plain, linked = tmp / "plain", tmp / "linked"
-        _ipgraph("build", "--out", str(plain))
-        shutil.copytree(plain, linked)
-        records = tmp / "judgments.jsonl"
-        bench_link.generate(records, max(1, args.triples // 25))  # about 25 triples a record
-        t = time.perf_counter()
-        _ipgraph("link", "cail", str(records), "--into", str(linked), "--dataset", "bench")
-        link_seconds = time.perf_counter() - t
+        link_seconds = 0.0
+        if not (plain / "store").is_dir() or not (linked / "store").is_dir():
+            tmp.mkdir(parents=True, exist_ok=True)
+            _ipgraph("build", "--out", str(plain))
+            shutil.copytree(plain, linked)
+            records = tmp / "judgments.jsonl"
+            bench_link.generate(records, max(1, args.triples * 10 // 166))  # about 16.6 triples a record
+            t = time.perf_counter()
+            _ipgraph("link", "cail", str(records), "--into", str(linked), "--dataset", "bench")
+            link_seconds = time.perf_counter() - t
+            records.unlink()
         stores = {"plain": open_store(plain), "linked": open_store(linked)}
         quads = {k: len(s) for k, s in stores.items()}
         results = []
-        for q in load_catalog(ROOT / "queries"):
+        for q in load_catalog(ROOT / "queries").values():
             if not any(prm.type == "report" for prm in q.params) or (args.only and q.name not in args.only):
                 continue
             bindings = {
@@ -91,12 +96,15 @@ def main() -> int:
                     "linked_ms": round(med["linked"] * 1000, 3),
                     "ratio": round(ratio, 2),
                     "rows": rows,
-                    "met": ratio <= TARGET and rows["plain"] == rows["linked"],
+                    "met": q.name.startswith("link-") or (ratio <= TARGET and rows["plain"] == rows["linked"]),
+                    "kind": "link" if q.name.startswith("link-") else "report",
                 }
             )
-            flag = "" if results[-1]["met"] else "   <-- over target"
+            flag = "   (counts linked judgments: grows with them by design)" if q.name.startswith("link-") else ""
+            flag = flag or ("" if results[-1]["met"] else "   <-- over target")
             print(f"{q.name:<58} {med['plain'] * 1000:9.2f} ms {med['linked'] * 1000:10.2f} ms {ratio:7.2f}x{flag}")
-        worst = max((r["ratio"] for r in results), default=0.0)
+        report_results = [r for r in results if r["kind"] == "report"]
+        worst = max((r["ratio"] for r in report_results), default=0.0)
         summary = {
             "machine": {"python": platform.python_version(), "platform": platform.platform()},
             "quads": quads,
@@ -104,22 +112,23 @@ def main() -> int:
             "link_seconds": round(link_seconds, 1),
             "runs": args.runs,
             "target_ratio": TARGET,
-            "queries": len(results),
+            "queries": len(report_results),
             "over_target": [r["query"] for r in results if not r["met"]],
             "worst_ratio": worst,
-            "median_ratio": statistics.median([r["ratio"] for r in results]) if results else 0.0,
+            "median_ratio": statistics.median([r["ratio"] for r in report_results]) if report_results else 0.0,
             "results": results,
         }
         out = ROOT / "benchmarks" / "results" / "anchored.json"
         if not args.only:
             out.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         print(
-            f"{len(results)} report queries; +{summary['linked_quads']:,} linked quads; median ratio "
+            f"{len(report_results)} report queries; +{summary['linked_quads']:,} linked quads; median ratio "
             f"{summary['median_ratio']:.2f}x, worst {worst:.2f}x; over {TARGET}x: {len(summary['over_target'])}"
         )
         return 0 if not summary["over_target"] else 1
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -303,3 +303,22 @@ def test_viz_input_errors(args: list[str], message: str, built: Path, capsys: py
 def test_viz_without_a_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["viz", "all", "--build", str(tmp_path / "nothing")]) == 2
     assert "run `ipgraph build` first" in capsys.readouterr().err
+
+
+def test_a_view_shows_one_reports_figures(built: Path, combined: Path, tmp_path: Path) -> None:
+    """With several reports in the graph a view takes one report's figures (the largest by default, or --report):
+    the seed's derivation view is the same alone and among the test reports; another report gives its own."""
+
+    def counts(build: Path, *extra: str) -> dict[str, str]:
+        out = tmp_path / f"v{len(list(tmp_path.iterdir()))}.html"
+        assert main(["viz", "derivation", "--build", str(build), "-o", str(out), *extra]) == 0
+        text = out.read_text(encoding="utf-8")
+        data = json.loads(text.split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+        return {n.get("c", ""): n.get("n", "") for n in data["nodes"]}
+
+    alone = counts(built)
+    assert counts(combined) == alone
+    assert counts(combined, "--report", "shanghai-2023") == alone
+    national = counts(combined, "--report", "invented-national-2021-2023")
+    assert national.get("category:ip-criminal") != alone.get("category:ip-criminal")
+    assert main(["viz", "derivation", "--build", str(combined), "-o", str(tmp_path / "x.html"), "--report", "x"]) == 2

@@ -188,7 +188,7 @@ def test_site_index_has_headlines_source_licence_and_labelled_cards(built: Path,
     assert f"<dd>{title} (shanghai-2023)</dd>" in text and publisher in text and "23 April" in text
     assert "<dt>ipgraph ontology</dt><dd>creativecommons.org/licenses/by/4.0</dd>" in text
     cards = re.findall(r'<a class="card" href="[^"]+"><b>([^<]+)</b>', text)
-    assert "How the report's cases derive from one another" in cards
+    assert "How the report's cases derive from one another — shanghai-2023" in cards  # a view names its report
     assert "Around “Supreme People's Procuratorate”" in cards
     ids = [c for c in cards if re.fullmatch(r"(entity: )?[a-z-]+(:[\w-]+)?", c)]
     assert not ids, f"cards titled by ids: {ids}"

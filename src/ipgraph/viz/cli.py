@@ -40,6 +40,11 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     p.add_argument("--lang", choices=("en", "zh", "both"), default="both", help="labels (default: %(default)s)")
     p.add_argument("--size", choices=("count", "degree"), default="count", help="node size by (default: %(default)s)")
     p.add_argument("--focus", help="entity view: an IRI, a CURIE, or an English or Chinese label")
+    p.add_argument(
+        "--report",
+        help="the report whose figures the view shows (its id; default: the one with the most figures; a view "
+        "never mixes two reports)",
+    )
     p.add_argument("--depth", type=int, default=1, help="entity view: steps from the focus (default: 1)")
     p.add_argument(
         "--details",
@@ -102,6 +107,7 @@ def _cmd_viz(args: argparse.Namespace) -> int:
             focus=args.focus,
             depth=args.depth,
             details=args.details,
+            report=args.report,
         )
         if empty:
             print(

@@ -24,14 +24,15 @@ def laid_out_view(
     focus: str | None = None,
     depth: int = 1,
     details: bool = True,
+    report: str | None = None,
 ) -> View:
-    """Build a view from the store of a build and lay it out."""
+    """Build a view from the store of a build (the figures of one report) and lay it out."""
     from ipgraph.store import open_store
     from ipgraph.viz.layout import apply_layout
     from ipgraph.viz.views import build_view
 
     store = open_store(build)
-    view = build_view(store, name, focus=focus, depth=depth, details=details)
+    view = build_view(store, name, focus=focus, depth=depth, details=details, report=report)
     apply_layout(view, size_by=size_by)
     return view
 
@@ -47,14 +48,17 @@ def make_view(
     depth: int = 1,
     details: bool = False,
     nav: list[tuple[str, str]] | None = None,
+    report: str | None = None,
 ) -> tuple[list[tuple[Path, str]], bool]:
     """Write one view's page; return what was written and whether the view is empty."""
     from ipgraph.viz.page import render_page, write_page
 
-    view = laid_out_view(build, name, size_by=size_by, focus=focus, depth=depth)
+    view = laid_out_view(build, name, size_by=size_by, focus=focus, depth=depth, report=report)
     text = render_page(view, lang, show_details=details, nav=nav or [], current=target.name)
     write_page(target, text)
     note = f"{len(view.nodes):,} nodes, {len(view.edges):,} edges, {len(text.encode()):,} bytes"
+    if view.meta.get("report"):
+        note = f"report {view.meta['report']}; " + note
     if view.meta.get("truncated"):
         note += "; the neighbourhood was cut to the nearest nodes"
     return [(target, note)], not view.nodes

@@ -653,15 +653,57 @@ def build_view(
     depth: int = 1,
     details: bool = True,
     index: Index | None = None,
+    report: str | None = None,
 ) -> View:
-    """Build one view from a store.
+    """Build one view from a store, with the figures of one report (``report``; by default the one with the most
+    figures when the graph holds several): a view never mixes two reports' counts.
 
     Raises:
-        InputError: unknown view, or ``entity`` without a focus / with an unknown one.
+        InputError: unknown view or report, or ``entity`` without a focus / with an unknown one.
     """
     if name not in VIEWS:
         raise InputError(f"unknown view {name!r}; the views are: {', '.join(VIEWS)}")
-    ctx = Context.of(index if index is not None else load_index(store))
+    ix = index if index is not None else load_index(store)
+    chosen = None
+    if name != "entity" or report is not None:  # a neighbourhood may span reports unless one is asked for
+        ix, chosen = one_report(ix, report)
+    ctx = Context.of(ix)
+    view = _build(store, ctx, name, focus, depth, details)
+    if chosen is not None:
+        view.meta["report"] = chosen
+        view.title = f"{view.title} — {chosen}"
+    return view
+
+
+def reports_of(ix: Index) -> dict[str, int]:
+    """The reports whose figures the index holds, with how many stated figures each has."""
+    counts: Counter[str] = Counter()
+    for o in ix.observations:
+        counts[report_of(o.dataset)] += 0 if o.derived else 1
+    return dict(counts)
+
+
+def report_of(dataset: str) -> str:
+    """The report id of one of its data sets (``…/dataset/shanghai-2023-derived`` → ``shanghai-2023``)."""
+    return dataset.rsplit("/", 1)[-1].removesuffix("-trends").removesuffix("-derived")
+
+
+def one_report(ix: Index, report: str | None) -> tuple[Index, str | None]:
+    """The index with the figures of one report only (the one asked for, or the one with the most figures)."""
+    import dataclasses
+
+    counts = reports_of(ix)
+    if report is not None and report not in counts:
+        known = ", ".join(sorted(counts)) or "none"
+        raise InputError(f"no report {report!r} in this graph (reports: {known})")
+    if report is None:
+        if len(counts) <= 1:
+            return ix, next(iter(counts), None)
+        report = sorted(counts, key=lambda r: (-counts[r], r))[0]
+    return dataclasses.replace(ix, observations=[o for o in ix.observations if report_of(o.dataset) == report]), report
+
+
+def _build(store: ox.Store, ctx: Context, name: str, focus: str | None, depth: int, details: bool) -> View:
     builders: dict[str, Callable[[], View]] = {
         "derivation": lambda: derivation_view(store, ctx),
         "charges": lambda: charges_view(ctx),
