@@ -56,7 +56,7 @@ def main() -> int:
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ipgraph-anchored-", dir=args.tmp))
     try:
         plain, linked = tmp / "plain", tmp / "linked"
-        link_seconds = 0.0
+        link_seconds: float | None = None  # None: the builds of an earlier run were reused (--keep)
         if not (plain / "store").is_dir() or not (linked / "store").is_dir():
             tmp.mkdir(parents=True, exist_ok=True)
             _ipgraph("build", "--out", str(plain))
@@ -109,7 +109,7 @@ def main() -> int:
             "machine": {"python": platform.python_version(), "platform": platform.platform()},
             "quads": quads,
             "linked_quads": quads["linked"] - quads["plain"],
-            "link_seconds": round(link_seconds, 1),
+            "link_seconds": round(link_seconds, 1) if link_seconds is not None else None,
             "runs": args.runs,
             "target_ratio": TARGET,
             "queries": len(report_results),

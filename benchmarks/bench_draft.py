@@ -39,6 +39,9 @@ TUNED_ON = {
     "invented-songhe-2024",
     "invented-baihe-2024",
     "invented-yunshui-2023",
+    # a fourth round: meixi's draft was reviewed by hand into a clean build (the review measure), and its one
+    # rule miss ("12.0% fewer than in 2021" read as a 2021 figure) was fixed, so it counts as tuned on from then
+    "invented-meixi-2022",
 }
 DEFAULT_DATA_DIRS = [ROOT / "data", ROOT / "tests" / "fixtures", ROOT / "tests" / "fixtures" / "draft"]
 

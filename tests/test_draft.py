@@ -328,3 +328,13 @@ def test_lists_durations_and_the_words_around_a_count(vocabulary: Vocabulary) ->
         if not f.is_year
     }
     assert periods == {"3": "2023", "5": "2024"}
+
+
+def test_the_year_a_change_is_compared_with_is_its_base_not_its_period(vocabulary: Vocabulary) -> None:
+    """A figure of the report's year "12.0% fewer than in 2021": period 2024 (the report's), base 2021."""
+    for block in propose("The procuratorate accepted 73 criminal cases, 12.0% fewer than in 2021.", vocabulary, "2024"):
+        for p in block.proposals:
+            if p.figure.written == "12.0":
+                assert (p.figure.period, p.figure.base_period) == ("2024", "2021")
+                return
+    raise AssertionError("12.0 not drafted")

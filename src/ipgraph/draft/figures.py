@@ -61,7 +61,9 @@ RANK = re.compile(
 )
 AVERAGE = re.compile(r"\baverage\b|平均")
 YEAR_CONTEXT = re.compile(r"(?:\b(?:in|of|since|from|with|to|than|year|until|by|during|for)\s*$)|^\s*年")
-BASE_YEAR = re.compile(r"(?:compar\w* (?:with|to)|than|over|from)\s+(?:that of\s+|the same period of\s+)?(\d{4})")
+BASE_YEAR = re.compile(
+    r"(?:compar\w* (?:with|to)|than|over|from)\s+(?:in\s+)?(?:that of\s+|the same period of\s+)?(\d{4})"
+)
 PREVIOUS_YEAR = re.compile(r"previous year|last year|year[- ]on[- ]year|prior year|同比|上年|去年|上一年")
 
 
@@ -515,6 +517,8 @@ def _periods(f: Figure, s: str, report_period: str, figures: list[Figure]) -> No
     years = [y for y in figures if y.is_year]
     after = s[f.end - f.sentence.start :][:60]
     near = re.match(r"[^,;，；.。]{0,45}?\b(?:in|of)\s+((?:19|20)\d\d)\b|[^,;，；.。]{0,6}?((?:19|20)\d\d)年", after)
+    if near and re.search(r"\b(?:than|compar\w*|over|against)\b|比|较", after[: near.start(1 if near.group(1) else 2)]):
+        near = None  # "12.0% fewer than in 2021": the year compared with is the base period, not the figure's
     f.period = (near.group(1) or near.group(2)) if near else report_period
     if near is None:
         before_years = [y for y in years if y.start < f.start and f.start - y.end < 30 and not _base_context(s, y)]
