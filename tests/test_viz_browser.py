@@ -109,6 +109,36 @@ def test_known_labels_are_drawn(browser: Browser, site: Path) -> None:
     assert "Supreme People's Procuratorate 最高人民检察院" in labels, "drawn, wrapped, in both languages"
 
 
+@pytest.mark.parametrize("name", ["derivation", "charges", "ontology"])
+def test_legend_shows_what_is_drawn(name: str, browser: Browser, site: Path) -> None:
+    """Each legend swatch has the shape and the colours the nodes of its kind are drawn with."""
+    page = open_page(browser, site / f"{name}.html")
+    rows = page.evaluate(
+        """(() => {
+      const norm = c => { const e = document.createElement('i'); e.style.color = c; document.body.appendChild(e);
+                          const v = getComputedStyle(e).color; e.remove(); return v; };
+      const v = window.ipgraphViz, out = [];
+      document.querySelectorAll('#legend .legend-row').forEach(row => {
+        const key = row.querySelector('input').dataset.kind, sw = row.querySelector('.swatch');
+        const ids = v.data.nodes.filter(n => n.k === key).map(n => n.id).filter(id => v.network.body.nodes[id]);
+        const drawn = ids.map(id => v.network.body.nodes[id].options);
+        out.push({key: key, swatch: sw.className.replace('swatch shape-', ''),
+                  shapes: [...new Set(drawn.map(o => o.shape))],
+                  fill: [...new Set(drawn.map(o => norm(o.color.background)))],
+                  border: [...new Set(drawn.map(o => norm(o.color.border)))],
+                  swatchFill: getComputedStyle(sw).backgroundColor, swatchBorder: getComputedStyle(sw).borderTopColor});
+      });
+      return out;
+    })()"""
+    )
+    assert rows
+    for r in rows:
+        if not r["shapes"]:
+            continue  # a kind hidden at first
+        assert r["shapes"] == [r["swatch"]], f"{r['key']}: legend {r['swatch']}, drawn {r['shapes']}"
+        assert r["fill"] == [r["swatchFill"]] and r["border"] == [r["swatchBorder"]], r
+
+
 def test_search_finds_a_chinese_label(browser: Browser, site: Path) -> None:
     page = open_page(browser, site / "institutions.html")
     ids = page.evaluate("window.ipgraphViz.search('最高人民检察院')")

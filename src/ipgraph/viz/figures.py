@@ -79,14 +79,14 @@ def figure_text(ix: Index, o: Obs, context: bool = True) -> str:
         text = f"ranked {q}no. {fmt_number(v)} by {plural(unit)}"
     else:
         text = f"{q}{fmt_number(v)} ({ix.label(o.dims.get('measure', ''))}, {unit})"
+    extras = [o.period] if o.period else []
     if o.derived:
         bounds = ""
         if o.low is not None or o.high is not None:
-            lo = fmt_number(o.low) if o.low is not None else "…"
-            hi = fmt_number(o.high) if o.high is not None else "…"
+            lo = fmt_number(_rounded(o.low)) if o.low is not None else "…"
+            hi = fmt_number(_rounded(o.high)) if o.high is not None else "…"
             bounds = f", between {lo} and {hi}"
-        text = f"derived: {text}{bounds}"
-    extras = [o.period] if o.period else []
+        extras.append(f"derived{bounds}")
     bd = o.dims.get("breakdown", "")
     if bd and bd != DEFAULTS["breakdown"]:
         extras.append(ix.label(bd))
@@ -99,16 +99,18 @@ def figure_text(ix: Index, o: Obs, context: bool = True) -> str:
     return f"{text} ({'; '.join(extras)})" if extras else text
 
 
-def headline(ix: Index, observations: list[Obs]) -> tuple[Decimal | None, str]:
-    """The figure that best sums up a node: the latest stated total count, cases and clues before others.
+def _rounded(d: Decimal) -> Decimal:
+    """A bound rounded to two decimals (``36.842105`` → ``36.84``).
 
-    >>> from ipgraph.prefixes import PREFIXES as P
-    >>> dims = {"measure": P["measure"] + "count", "unit": P["unit"] + "case"}
-    >>> dims["breakdown"] = P["breakdown"] + "total"
-    >>> o = Obs("x", False, dims, period="2023", value=Decimal(1369))
-    >>> headline(Index(), [o])
-    (Decimal('1369'), '1,369 cases')
+    >>> _rounded(Decimal("36.842105")), _rounded(Decimal("60"))
+    (Decimal('36.84'), Decimal('60'))
     """
+    return d if d == d.to_integral_value() else d.quantize(Decimal("0.01"))
+
+
+def headline_obs(observations: list[Obs]) -> Obs | None:
+    """The observation that best sums up a node: the latest stated total count, cases and clues before
+    others."""
     best: tuple[int, str, Decimal] | None = None
     best_obs: Obs | None = None
     for o in observations:
@@ -123,8 +125,25 @@ def headline(ix: Index, observations: list[Obs]) -> tuple[Decimal | None, str]:
         key = (-pref, o.period, o.value)
         if best is None or key > best:
             best, best_obs = key, o
+    return best_obs
+
+
+def headline(ix: Index, observations: list[Obs], lang: str = "en") -> tuple[Decimal | None, str]:
+    """The value of :func:`headline_obs` and its text in ``en`` or ``zh``.
+
+    >>> from ipgraph.prefixes import PREFIXES as P
+    >>> dims = {"measure": P["measure"] + "count", "unit": P["unit"] + "case"}
+    >>> dims["breakdown"] = P["breakdown"] + "total"
+    >>> o = Obs("x", False, dims, period="2023", value=Decimal(1369))
+    >>> headline(Index(), [o])
+    (Decimal('1369'), '1,369 cases')
+    """
+    best_obs = headline_obs(observations)
     if best_obs is None or best_obs.value is None:
         return None, ""
+    if lang == "zh":
+        unit = ix.label(best_obs.dims.get("unit", ""), "zh") if best_obs.dims.get("unit") else ""
+        return best_obs.value, f"{fmt_number(best_obs.value)} {unit}".strip()
     unit = ix.label(best_obs.dims.get("unit", ""), "en") if best_obs.dims.get("unit") else "item"
     return best_obs.value, f"{fmt_number(best_obs.value)} {plural(unit, best_obs.value)}"
 

@@ -51,10 +51,12 @@ class Node:
     types: list[str] = field(default_factory=list)
     definition: str = ""
     figures: list[str] = field(default_factory=list)
+    lead_figure: str = ""  #: the headline figure as a phrase, shown first with its sentence (not in ``figures``)
     quotes: list[Quote] = field(default_factory=list)
     alt: list[str] = field(default_factory=list)
     count: float | None = None  #: the node's headline figure (drives the size when sizing by count)
     count_text: str = ""
+    count_zh: str = ""  #: the headline figure in Chinese ("1,369 件")
     x: float = 0.0
     y: float = 0.0
     size: float = 12.0

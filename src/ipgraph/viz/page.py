@@ -104,6 +104,19 @@ def quotes_in(quotes: list[Quote], lang: str) -> list[Quote]:
     return mine or quotes
 
 
+def quote_rows(quotes: list[Quote], lang: str) -> list[list[str]]:
+    """The ``[text, section]`` rows of the quotes a reader of ``lang`` sees, each sentence once.
+
+    >>> quote_rows([Quote("17 cases", "I.1"), Quote("17 cases", "I.1"), Quote("6 cases", "I.2")], "en")
+    [['17 cases', 'I.1'], ['6 cases', 'I.2']]
+    """
+    rows: list[list[str]] = []
+    for q in quotes_in(quotes, lang):
+        if all(q.text != r[0] for r in rows):
+            rows.append([q.text, q.section])
+    return rows
+
+
 def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, Any]:
     """The view as the compact JSON the page reads (node ids become indexes).
 
@@ -135,10 +148,12 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["t"] = n.types
         if n.definition:
             node["d"] = n.definition
+        if n.lead_figure:
+            node["h"] = n.lead_figure
         if n.figures:
             node["f"] = n.figures
         if n.quotes:
-            node["q"] = [[q.text, q.section] for q in quotes_in(n.quotes, lang)]
+            node["q"] = quote_rows(n.quotes, lang)
         if n.alt:
             node["a"] = n.alt
         key = search_key([n.en, n.zh, n.curie or "", *n.alt])
@@ -146,6 +161,8 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["sk"] = key  # simplified-character search key: 檢察院 finds 检察院
         if n.count_text:
             node["n"] = n.count_text
+        if n.count_zh:
+            node["nz"] = n.count_zh
         if n.focus:
             node["focus"] = True
         net.add_node(index[k], **node)
@@ -158,7 +175,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         if e.dashed:
             edge["d"] = True
         if e.quotes:
-            edge["q"] = [[q.text, q.section] for q in quotes_in(e.quotes, lang)]
+            edge["q"] = quote_rows(e.quotes, lang)
         if e.show_label:
             edge["l"] = True
         if e.note:
@@ -180,7 +197,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             "en": k.en,
             "zh": k.zh,
             "colour": k.colour,
-            "shape": k.shape,
+            "shape": "box" if view.meta.get("shape") == "box" else k.shape,  # the legend shows what is drawn
             "detail": k.detail,
             "count": counts.get(k.key, 0),
         }

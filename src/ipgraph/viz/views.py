@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ipgraph.errors import InputError
 from ipgraph.prefixes import PREFIXES
 from ipgraph.store import SelectResult, run_query
-from ipgraph.viz.figures import figure_text, fmt_number, headline, plural, subjects_of
+from ipgraph.viz.figures import figure_text, fmt_number, headline, headline_obs, plural, subjects_of
 from ipgraph.viz.index import DEFAULTS, Index, Obs, curie, is_data_iri, load_index, local_name
 from ipgraph.viz.kinds import FUNCTION_KINDS, KINDS
 from ipgraph.viz.model import Edge, Node, Quote, View
@@ -153,8 +153,10 @@ class Context:
     def node(self, iri: str, kind: str | None = None) -> Node:
         """A node for a resource: labels, kind, types, definition, figures and quotes."""
         ix = self.ix
-        obs = sorted(self.figures.get(iri, []), key=_obs_order)
+        lead = headline_obs(self.figures.get(iri, []))
+        obs = figure_order(self.figures.get(iri, []), lead)
         count, count_text = headline(ix, obs)
+        count_zh = headline(ix, obs, "zh")[1]
         k = kind or ix.kind_of(iri)
         en, zh = ix.en.get(iri, ""), ix.zh.get(iri, "")
         if not en and not zh:
@@ -173,11 +175,13 @@ class Context:
             curie=curie(iri),
             types=ix.type_labels(iri),
             definition=ix.definition.get(iri, ""),
-            figures=[figure_text(ix, o, context=False) for o in obs],
-            quotes=list(ix.quotes.get(iri, [])),
+            figures=[figure_text(ix, o, context=False) for o in obs if o is not lead],
+            lead_figure=figure_text(ix, lead, context=False) if lead is not None else "",
+            quotes=_unique([*(ix.quotes.get(lead.iri, []) if lead is not None else []), *ix.quotes.get(iri, [])]),
             alt=list(ix.alt.get(iri, [])),
             count=float(count) if count is not None else None,
             count_text=count_text,
+            count_zh=count_zh,
         )
         if k == "figure":
             o = self.obs_by_iri.get(iri)
@@ -252,6 +256,26 @@ class Context:
         return f"{pre}{fmt_number(v)} {unit_en}", f"{pre}{fmt_number(v)} {unit_zh}"
 
 
+def figure_order(observations: list[Obs], lead: Obs | None) -> list[Obs]:
+    """A node's figures in the order a reader wants them: its headline first, then stated before derived
+    figures, the latest period first."""
+    out = sorted(observations, key=_obs_order)
+    out.sort(key=lambda o: o.period, reverse=True)  # stable: keeps the measure order within a period
+    out.sort(key=lambda o: (o is not lead, o.derived))
+    return out
+
+
+def _unique(quotes: Iterable[Quote]) -> list[Quote]:
+    """Quotes without repeats of the same sentence (the first one kept)."""
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        if q.text not in seen:
+            seen.add(q.text)
+            out.append(q)
+    return out
+
+
 def _obs_order(o: Obs) -> tuple[str, int, str]:
     measure_rank = {"count": 0, "share": 1, "rate": 2, "change-rate": 3, "change-multiple": 4}
     return (o.period, measure_rank.get(local_name(o.dims.get("measure", "")), 9), o.iri)
@@ -324,9 +348,10 @@ def derivation_flows(store: ox.Store, ctx: Context) -> tuple[list[Flow], dict[st
         stated = list(ix.statement_quotes.get((a, p, b), []))
         if p == IPG + "derivesFrom":
             value = None if a in breakdown_in else count(a)
-            flows.append(Flow(b, a, "derives", value, stated + (obs_quotes(a) if value is not None else [])))
+            quotes = _unique([*(obs_quotes(a) if value is not None else []), *stated])
+            flows.append(Flow(b, a, "derives", value, quotes))
         else:
-            flows.append(Flow(a, b, "component", count(a), stated + obs_quotes(a)))
+            flows.append(Flow(a, b, "component", count(a), _unique([*obs_quotes(a), *stated])))
     for cat, observations in sorted(breakdown_in.items()):
         for o in sorted(observations, key=lambda o: o.dims["breakdown"]):
             flows.append(Flow(o.dims["breakdown"], cat, "breakdown", o.value, list(ix.quotes.get(o.iri, []))))
@@ -376,6 +401,7 @@ def derivation_view(store: ox.Store, ctx: Context) -> View:
         if f.relation == "breakdown" and f.value is not None:
             n = view.nodes[f.source]
             n.count, n.count_text = float(f.value), fmt_number(f.value)
+            n.count_zh = n.count_text
             n.figures.append(f"{fmt_number(f.value)} to “{view.nodes[f.target].en}”")
     view.kinds = {k: v for k, v in FUNCTION_KINDS.items() if k in view.kind_counts()}
     view.meta["flows"] = flows

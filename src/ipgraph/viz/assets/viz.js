@@ -133,6 +133,10 @@
     var k = kinds[n.k] || { en: n.k, zh: "" };
     box.appendChild(el("div", "i-title", n.en || n.zh || n.c));
     if (n.zh && n.en && n.zh !== n.en) box.appendChild(el("div", "i-zh", n.zh));
+    /* led by the figure and the sentence it comes from */
+    if (n.h) box.appendChild(el("div", "i-lead", n.h));
+    else if (n.n) box.appendChild(el("div", "i-lead", lang === "zh" && n.nz ? n.nz : n.n));
+    renderQuotes(box, n.q, full);
     var type = el("div", "i-type");
     var sw = el("span", "swatch");
     sw.style.background = k.colour || "#999";
@@ -149,25 +153,24 @@
       if (!full && n.f.length > 8) ul.appendChild(el("li", "more", "… " + (n.f.length - 8) + " more (click)"));
       box.appendChild(ul);
     }
-    renderQuotes(box, n.q, full);
   }
   function renderQuotes(box, qs, full) {
     if (!qs || !qs.length) return;
-    (full ? qs : qs.slice(0, 2)).forEach(function (q) {
+    (full ? qs : qs.slice(0, 1)).forEach(function (q) {
       var b = el("blockquote", "i-quote", "“" + (full || q[0].length < 420 ? q[0] : q[0].slice(0, 420) + "…") + "”");
       if (q[1]) b.appendChild(el("span", "i-section", " [" + q[1] + "]"));
       box.appendChild(b);
     });
-    if (!full && qs.length > 2) box.appendChild(el("div", "more", "… " + (qs.length - 2) + " more quotes (click)"));
+    if (!full && qs.length > 1) box.appendChild(el("div", "more", "… " + (qs.length - 1) + " more quotes (click)"));
   }
   function renderEdge(box, e) {
     box.textContent = "";
     var a = nodeById[e.f], b = nodeById[e.t];
     box.appendChild(el("div", "i-title", (e.en || "") + (e.zh ? " · " + e.zh : "")));
-    box.appendChild(el("div", "i-type", (a.en || a.zh || a.c) + " → " + (b.en || b.zh || b.c)));
-    if (e.v !== null && e.v !== undefined) box.appendChild(el("div", "i-def", "count: " + e.v.toLocaleString("en")));
-    if (e.d && e.note !== "component") box.appendChild(el("div", "i-def", "dashed: the report states the link but no count for it"));
+    if (e.v !== null && e.v !== undefined) box.appendChild(el("div", "i-lead", "count: " + e.v.toLocaleString("en")));
     renderQuotes(box, e.q, false);
+    box.appendChild(el("div", "i-type", (a.en || a.zh || a.c) + " → " + (b.en || b.zh || b.c)));
+    if (e.d && e.note !== "component") box.appendChild(el("div", "i-def", "dashed: the report states the link but no count for it"));
   }
   function showTip(ev, fill) {
     fill(tip);
@@ -291,7 +294,9 @@
     cb.addEventListener("change", function () { setKindVisible(k.key, cb.checked); });
     checkboxes[k.key] = cb;
     var sw = el("span", "swatch shape-" + (k.shape || "dot"));
-    sw.style.background = k.colour;
+    var drawn = nodeColour(k.key, false);  /* the colours nodes of this kind are drawn with */
+    sw.style.background = drawn.background;
+    sw.style.borderColor = drawn.border;
     row.appendChild(cb);
     row.appendChild(sw);
     row.appendChild(el("span", "legend-text", k.en));
