@@ -196,6 +196,68 @@ def test_language_switch(browser: Browser, site: Path) -> None:
     assert not any("non-prosecution" in (label or "") for label in labels)
 
 
+def test_view_state_round_trips_through_the_url(browser: Browser, site: Path) -> None:
+    """A search, a selected node and the language go into the URL's fragment, and a page opened with that
+    fragment shows the same state."""
+    path = site / "institutions.html"
+    page = open_page(browser, path)
+    page.evaluate(
+        "(() => { const b = document.getElementById('search'); b.value = '检察院'; "
+        "b.dispatchEvent(new Event('input')); })()"
+    )
+    spp = page.evaluate('window.ipgraphViz.data.nodes.find(n => n.en === "Supreme People\'s Procuratorate").id')
+    page.evaluate(f"window.ipgraphViz.focusNode({spp})")
+    page.evaluate("document.getElementById('lang').value = 'zh'")
+    page.evaluate("document.getElementById('lang').dispatchEvent(new Event('change'))")
+    fragment = page.evaluate("location.hash")
+    assert fragment == page.evaluate("window.ipgraphViz.stateHash()") != ""
+    assert "focus=inst%3Asupreme-peoples-procuratorate" in fragment and "lang=zh" in fragment
+    matches = page.evaluate("document.getElementById('results').textContent")
+
+    page.goto("about:blank")
+    page = open_page(browser, path)  # a fresh page: nothing carried over
+    assert page.evaluate("location.hash") == "" and page.evaluate("document.getElementById('search').value") == ""
+    page.goto("about:blank")
+    page.goto(path.resolve().as_uri() + fragment)
+    page.wait_for("window.ipgraphViz && window.ipgraphViz.stats.firstDraw !== null", timeout=30)
+    assert page.evaluate("document.getElementById('search').value") == "检察院"
+    assert page.evaluate("document.getElementById('results').textContent") == matches
+    assert page.evaluate("window.ipgraphViz.network.getSelectedNodes()") == [spp]
+    assert "最高人民检察院" in page.evaluate("document.getElementById('details').textContent")
+    assert page.evaluate("document.getElementById('lang').value") == "zh"
+    assert "最高人民检察院" in page.evaluate(f"window.ipgraphViz.labelsOf([{spp}])[0]")
+    assert "Supreme" not in page.evaluate(f"window.ipgraphViz.labelsOf([{spp}])[0]")
+    assert page.evaluate("location.hash") == fragment
+    # a hostile fragment is only text in the search box
+    page.goto("about:blank")
+    page.goto(path.resolve().as_uri() + "#q=%3Cimg%20src%3Dx%20onerror%3Dwindow.__xss%3D1%3E&lang=%3Cb%3E")
+    page.wait_for("window.ipgraphViz && window.ipgraphViz.stats.firstDraw !== null", timeout=30)
+    assert page.evaluate("document.getElementById('search').value") == "<img src=x onerror=window.__xss=1>"
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert page.evaluate("document.getElementById('lang').value") == "both"
+    assert_clean(page, path)
+
+
+def test_narrow_screen_gives_the_graph_the_full_width(browser: Browser, site: Path) -> None:
+    page = browser.page
+    page.set_viewport(375, 800)
+    try:
+        for name in ("derivation", "ontology"):
+            page.goto("about:blank")
+            page = open_page(browser, site / f"{name}.html")
+            canvas = page.evaluate(
+                "(() => { const r = document.querySelector('#graph canvas').getBoundingClientRect(); "
+                "return [r.left, r.width, r.height]; })()"
+            )
+            assert canvas[0] == 0 and canvas[1] >= 370 and canvas[2] >= 400, f"{name}: canvas at {canvas}"
+            panel = page.evaluate("document.querySelector('aside').getBoundingClientRect().top")
+            assert panel >= canvas[2], "the panel comes below the drawing"
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, "no sideways scrolling"
+            page.screenshot(site / f"{name}-375.png")
+    finally:
+        page.set_viewport(1400, 900)
+
+
 def test_payloads_execute_nothing_and_show_literally(browser: Browser, tmp_path: Path) -> None:
     from ipgraph.viz.run import make_view
 

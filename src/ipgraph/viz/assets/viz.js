@@ -191,6 +191,8 @@
   network.on("click", function (p) {
     if (p.nodes.length) renderNode(details, nodeById[p.nodes[0]], true);
     else if (p.edges.length) renderEdge(details, data.edges[p.edges[0]]);
+    focused = p.nodes.length ? p.nodes[0] : null;
+    saveState();
   });
 
   /* ---------------------------------------------------------------- search and highlight */
@@ -206,6 +208,7 @@
   var searchBox = document.getElementById("search");
   var results = document.getElementById("results");
   var dimmed = false;
+  var focused = null;  /* the node last selected (its key goes into the URL) */
 
   function search(q) {
     var needle = simplified(q).trim();
@@ -232,6 +235,8 @@
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     renderNode(details, nodeById[id], true);
+    focused = id;
+    saveState();
   }
   function runSearch() {
     var ids = search(searchBox.value);
@@ -252,7 +257,7 @@
     });
     return ids;
   }
-  searchBox.addEventListener("input", runSearch);
+  searchBox.addEventListener("input", function () { runSearch(); saveState(); });
   searchBox.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter") {
       var ids = runSearch();
@@ -260,12 +265,15 @@
     } else if (ev.key === "Escape") {
       searchBox.value = "";
       runSearch();
+      saveState();
     }
   });
   document.getElementById("clear").addEventListener("click", function () {
     searchBox.value = "";
     runSearch();
     network.unselectAll();
+    focused = null;
+    saveState();
   });
   document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
 
@@ -317,8 +325,10 @@
   /* ---------------------------------------------------------------- language */
   var langSelect = document.getElementById("lang");
   langSelect.value = lang;
-  langSelect.addEventListener("change", function () {
-    lang = langSelect.value;
+  langSelect.addEventListener("change", function () { setLang(langSelect.value); saveState(); });
+  function setLang(value) {
+    if (!/^(en|zh|both)$/.test(value)) return;
+    lang = langSelect.value = value;
     data.nodes.forEach(function (n) { visNodes[n.id].label = labelOf(n, lang); });
     nodes.update(data.nodes.filter(function (n) { return present[n.id]; }).map(function (n) {
       return { id: n.id, label: visNodes[n.id].label };
@@ -330,10 +340,50 @@
       if (edgePresent[i]) upd.push({ id: i, label: visEdges[i].label });
     });
     edges.update(upd);
-  });
+  }
 
   var focus = data.nodes.filter(function (n) { return n.focus; })[0];
   if (focus) renderNode(details, focus, true);
+
+  /* ---------------------------------------------------------------- view state in the URL
+     #q=SEARCH&focus=CURIE&lang=en|zh|both: a search, a selected node and the language can be shared as a link
+     and are restored when the page opens (or when the link's fragment changes). */
+  function nodeKey(id) { var n = nodeById[id]; return n.c || "n" + n.id; }
+  function nodeOfKey(key) {
+    for (var i = 0; i < data.nodes.length; i++) if (nodeKey(data.nodes[i].id) === key) return data.nodes[i].id;
+    return null;
+  }
+  var restoring = false;
+  function stateHash() {
+    var p = new URLSearchParams();
+    if (searchBox.value.trim()) p.set("q", searchBox.value);
+    if (focused !== null && focused !== undefined && nodeById[focused]) p.set("focus", nodeKey(focused));
+    if (lang !== data.lang) p.set("lang", lang);
+    var text = p.toString();
+    return text ? "#" + text : "";
+  }
+  function saveState() {
+    if (restoring) return;
+    var hash = stateHash();
+    if (hash === location.hash || (!hash && !location.hash)) return;
+    var url = location.href.split("#")[0] + (hash || "#");
+    try { history.replaceState(null, "", url); } catch (err) { location.replace(url); }
+  }
+  function restoreState() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, ""));
+    restoring = true;
+    try {
+      setLang(p.get("lang") || data.lang);
+      searchBox.value = p.get("q") || "";
+      runSearch();
+      var id = p.has("focus") ? nodeOfKey(p.get("focus")) : null;
+      if (id !== null && present[id] && !nodes.get(id).hidden) focusNode(id);
+    } finally {
+      restoring = false;
+    }
+  }
+  if (location.hash.length > 1) restoreState();
+  window.addEventListener("hashchange", restoreState);
 
   window.ipgraphViz = {
     network: network, nodes: nodes, edges: edges, data: data, stats: stats,
@@ -344,6 +394,7 @@
     labelsOf: function (ids) {
       return ids.map(function (id) { var b = network.body.nodes[id]; return b ? b.options.label : null; });
     },
-    focusNode: focusNode
+    focusNode: focusNode,
+    stateHash: stateHash
   };
 })();
