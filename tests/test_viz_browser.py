@@ -80,9 +80,11 @@ def test_view_opens_offline_and_draws(name: str, browser: Browser, site: Path) -
     assert_clean(page, path)
     data = data_of(page)
     detail = {k["key"] for k in data["kinds"] if k["detail"]}
-    expected = sum(1 for n in data["nodes"] if n["k"] not in detail)
+    informative = {n["id"] for n in data["nodes"] if n["k"] not in detail}
+    linked = {e[end] for e in data["edges"] for end in ("f", "t") if e["f"] in informative and e["t"] in informative}
+    expected = len(linked | {n["id"] for n in data["nodes"] if n.get("focus")})
     drawn = page.evaluate("window.ipgraphViz.drawnNodeCount()")
-    assert drawn == expected > 0, f"{drawn} nodes drawn, {expected} expected"
+    assert drawn == expected > 0, f"{drawn} nodes drawn, {expected} expected (unconnected ones wait behind a switch)"
     shot = site / f"{name}.png"
     page.screenshot(shot)
     assert shot.stat().st_size > 20_000, "a real picture, not a blank page"
@@ -94,7 +96,7 @@ def test_known_labels_are_drawn(browser: Browser, site: Path) -> None:
     labels = [
         " ".join(x.split()) for x in page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
     ]
-    assert "IP-infringement criminal cases 侵犯知识产权刑事案件" in labels
+    assert "IP-infringement criminal cases 侵犯知识产权刑事案件 1,369 cases" in labels, "the node's count, drawn"
     data = data_of(page)
     ip = next(n for n in data["nodes"] if n["en"] == "IP-infringement criminal cases")
     assert ip["n"] == "1,369 cases", "“took cognizance of 1,369 IP-infringement criminal cases”"
@@ -103,10 +105,9 @@ def test_known_labels_are_drawn(browser: Browser, site: Path) -> None:
     )
     assert any(label.startswith("115") for label in edge_labels), "reverse transfers after nolle prosequi"
     page = open_page(browser, site / "institutions.html")
-    labels = [
-        " ".join(x.split()) for x in page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
-    ]
-    assert "Supreme People's Procuratorate 最高人民检察院" in labels, "drawn, wrapped, in both languages"
+    every = "window.ipgraphViz.data.nodes.map(n => n.id)"  # the report ties this one to nothing: behind a switch
+    labels = [" ".join(x.split()) for x in page.evaluate(f"window.ipgraphViz.labelsOf({every})")]
+    assert any(x.startswith("Supreme People's Procuratorate 最高人民检察院") for x in labels), "both languages"
 
 
 @pytest.mark.parametrize("name", ["derivation", "charges", "ontology"])
@@ -139,6 +140,61 @@ def test_legend_shows_what_is_drawn(name: str, browser: Browser, site: Path) -> 
         assert r["fill"] == [r["swatchFill"]] and r["border"] == [r["swatchBorder"]], r
 
 
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    across = a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"]
+    return across and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+@pytest.mark.parametrize("name", ["derivation", "charges", "institutions", "ontology", "all"])
+def test_labels_read_at_first_sight(name: str, browser: Browser, site: Path) -> None:
+    """At the scale a view opens at, no label is drawn below 11 px: the hubs are named at 12 px without
+    covering one another, and zooming in hands over to every node's own label."""
+    page = open_page(browser, site / f"{name}.html")
+    v = "window.ipgraphViz"
+    scale = page.evaluate(f"{v}.network.getScale()")
+    threshold = page.evaluate(f"{v}.network.body.nodes[{v}.drawnNodeIds()[0]].options.scaling.label.drawThreshold")
+    assert threshold >= 12, "vis-network draws no label it would make smaller than 12 px"
+    if scale * 14 < threshold - 1:
+        assert page.evaluate(f"{v}.layerVisible()")
+        labelled = page.evaluate(f"{v}.layerLabels()")
+        assert labelled and all(x["px"] >= 11 for x in labelled)
+        rects = [x["rect"] for x in labelled]
+        assert not any(_overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1 :]), "labels collide"
+        drawn = page.evaluate(f"{v}.drawnNodeIds()")
+        degree = page.evaluate(f"{v}.degree")
+        hub = max(drawn, key=lambda i: degree[str(i)])
+        assert hub in {x["id"] for x in labelled}, "the node with most links is named"
+        page.evaluate(f"{v}.network.moveTo({{scale: 1.2, animation: false}})")
+        page.wait_for(f"!{v}.layerVisible() && {v}.layerLabels().length === 0")
+    else:
+        assert page.evaluate(f"{v}.layerLabels()") == [], "vis-network draws every label at a readable size"
+    page.screenshot(site / f"{name}-labels.png")
+    assert_clean(page, site / f"{name}.html")
+
+
+def test_unconnected_nodes_wait_behind_a_switch(browser: Browser, site: Path) -> None:
+    path = site / "institutions.html"
+    page = open_page(browser, path)
+    v = "window.ipgraphViz"
+    lonely = page.evaluate(f"{v}.isolatedIds()")
+    assert lonely, "the report names institutions it ties to nothing"
+    before = page.evaluate(f"{v}.drawnNodeCount()")
+    assert not set(lonely) & set(page.evaluate(f"{v}.drawnNodeIds()"))
+    assert f"({len(lonely)})" in page.evaluate("document.getElementById('isolated-switch').parentNode.textContent")
+    page.evaluate("document.getElementById('isolated-switch').click()")
+    assert page.evaluate(f"{v}.drawnNodeCount()") == before + len(lonely)
+    page.evaluate("document.getElementById('isolated-switch').click()")
+    assert page.evaluate(f"{v}.drawnNodeCount()") == before
+    # a search still finds one, and choosing it shows the unconnected nodes
+    node = page.evaluate(f"{v}.data.nodes[{lonely[0]}]")
+    found = page.evaluate(f"{v}.search({json.dumps(node['zh'] or node['en'])})")
+    assert lonely[0] in found
+    page.evaluate(f"{v}.focusNode({lonely[0]})")
+    assert lonely[0] in page.evaluate(f"{v}.drawnNodeIds()")
+    assert page.evaluate("document.getElementById('isolated-switch').checked")
+    assert_clean(page, path)
+
+
 def test_search_finds_a_chinese_label(browser: Browser, site: Path) -> None:
     page = open_page(browser, site / "institutions.html")
     ids = page.evaluate("window.ipgraphViz.search('最高人民检察院')")
@@ -166,11 +222,13 @@ def test_search_finds_a_chinese_label(browser: Browser, site: Path) -> None:
 def test_kind_filter_hides_and_shows(browser: Browser, site: Path) -> None:
     page = open_page(browser, site / "institutions.html")
     before = page.evaluate("window.ipgraphViz.drawnNodeCount()")
-    n = page.evaluate("window.ipgraphViz.data.nodes.filter(n => n.k === 'procuratorate').length")
+    n = page.evaluate(
+        "window.ipgraphViz.drawnNodeIds().filter(id => window.ipgraphViz.data.nodes[id].k === 'procuratorate').length"
+    )
     assert n > 0
     page.evaluate("document.querySelector('input[data-kind=procuratorate]').click()")
     assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == before - n
-    assert page.evaluate("window.ipgraphViz.search('最高人民检察院')") == [], "hidden nodes are not found"
+    assert page.evaluate("window.ipgraphViz.search('最高人民检察院')") == [], "nodes of a hidden kind are not found"
     page.evaluate("document.querySelector('input[data-kind=procuratorate]').click()")
     assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == before
     assert_clean(page, site / "institutions.html")
@@ -181,8 +239,9 @@ def test_low_information_switch(browser: Browser, site: Path) -> None:
     before = page.evaluate("window.ipgraphViz.drawnNodeCount()")
     total = page.evaluate("window.ipgraphViz.data.nodes.length")
     assert before < total
+    lonely = len(page.evaluate("window.ipgraphViz.isolatedIds()"))  # behind their own switch
     page.evaluate("document.getElementById('details-switch').click()")
-    assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == total
+    assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == total - lonely
     page.evaluate("document.getElementById('details-switch').click()")
     assert page.evaluate("window.ipgraphViz.drawnNodeCount()") == before
 
@@ -192,7 +251,7 @@ def test_language_switch(browser: Browser, site: Path) -> None:
     page.evaluate("document.getElementById('lang').value = 'zh'")
     page.evaluate("document.getElementById('lang').dispatchEvent(new Event('change'))")
     labels = page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
-    assert "不起诉" in labels
+    assert "不起诉\n153 案件" in labels, "the name and the count, in Chinese"
     assert not any("non-prosecution" in (label or "") for label in labels)
 
 

@@ -252,6 +252,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <h2>Kinds · 类型</h2>
 <div class="switch" style="display:none"><input id="details-switch" type="checkbox">
 <label for="details-switch">show low-information nodes · 显示细节节点</label></div>
+<div class="switch" style="display:none"><input id="isolated-switch" type="checkbox">
+<label for="isolated-switch">show unconnected nodes · 显示孤立节点<span id="isolated-n"></span></label></div>
 <div id="legend"></div>
 <h2>Labels · 标签</h2>
 <div class="switch"><select id="lang" aria-label="label language"><option value="both">English + 中文</option>
