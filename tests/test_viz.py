@@ -218,6 +218,34 @@ def test_page_languages() -> None:
         render_page(v, "fr")
 
 
+def test_page_words_follow_the_language() -> None:
+    from ipgraph.viz.ui_text import UI, ui_strings
+
+    assert all(set(ui_strings(lang)) == set(UI) for lang in ("en", "zh", "both"))
+    zh = render_page(_small_view(), "zh")
+    assert '<html lang="zh-Hans">' in zh and "@UI:" not in zh
+    panel = zh.split("<aside>", 1)[1].split("</aside>", 1)[0]  # (the title and description are the view's own)
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|English", "", panel)), panel
+    assert "适应屏幕" in zh and "fit to screen" not in zh
+    en = render_page(_small_view(), "en")
+    assert "fit to screen" in en and "适应屏幕" not in en
+
+
+def test_chinese_site_navigation(store: ox.Store) -> None:
+    from ipgraph.viz.run import NAV_ZH, SITE_ENTITIES, SITE_VIEWS, _labels
+
+    assert set(NAV_ZH) == set(SITE_VIEWS)
+    assert _labels(store, list(SITE_ENTITIES), "zh")["inst:supreme-peoples-procuratorate"] == "最高人民检察院"
+    assert _labels(store, list(SITE_ENTITIES))["inst:supreme-peoples-procuratorate"] == "Supreme People's Procuratorate"
+
+
+@pytest.mark.parametrize("name", [v for v in VIEWS if v != "entity"])
+def test_every_view_has_a_chinese_title(name: str, store: ox.Store, index: Index) -> None:
+    view = build_view(store, name, index=index)
+    assert view.title_zh and view.description_zh
+    assert not re.search(r"[A-Za-z]", view.title_zh + view.description_zh)
+
+
 def test_overlaps_are_removed() -> None:
     v = View("t", "", "")
     for i in range(30):

@@ -317,6 +317,49 @@ def test_narrow_screen_gives_the_graph_the_full_width(browser: Browser, site: Pa
         page.set_viewport(1400, 900)
 
 
+LATIN = r"/[A-Za-z]{2,}/"  # a Latin word (of two letters or more) in a page's own text
+
+
+def test_chinese_page_speaks_chinese(browser: Browser, built: Path, tmp_path: Path) -> None:
+    """With --lang zh every word of the page's own interface is Chinese: title, description, headings, buttons,
+    switches, legend, counts, search results, and the tooltips' figures, kinds and types."""
+    from ipgraph.viz.run import make_view
+
+    for name in ("derivation", "charges"):
+        path = tmp_path / f"{name}-zh.html"
+        make_view(built, name, path, lang="zh")
+        page = open_page(browser, path)
+        assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+        own = page.evaluate(
+            "(() => { const a = document.querySelector('aside').cloneNode(true); a.querySelector('select').remove();"
+            " return document.querySelector('header').innerText + '\\n' + a.innerText; })()"
+        )
+        assert "搜索" in own and "类型" in own and "个节点" in own and "清除" in own
+        assert not page.evaluate(f"{LATIN}.test({json.dumps(own)})"), own
+        for attribute in ("#search[placeholder]", "#search[aria-label]", "#details[data-empty]"):
+            selector, attr = attribute.split("[")
+            text = page.evaluate(f"document.querySelector('{selector}').getAttribute('{attr[:-1]}')")
+            assert text and not page.evaluate(f"{LATIN}.test({json.dumps(text)})"), (attribute, text)
+        page.evaluate("window.ipgraphViz.search('刑事')")
+        assert "个匹配" in page.evaluate("document.querySelector('#results .r-count').textContent")
+        data = data_of(page)
+        hub = max((n for n in data["nodes"] if n.get("h")), key=lambda n: n["s"])
+        event = json.dumps({"node": hub["id"], "pointer": {"DOM": {"x": 10, "y": 10}}})
+        page.evaluate(f"void window.ipgraphViz.network.emit('hoverNode', {event})")
+        words = page.evaluate(
+            "[...document.querySelectorAll('#tooltip :is(.i-title, .i-lead, .i-figs, .i-type, .i-types)')]"
+            ".map(e => e.textContent).join('\\n')"
+        )
+        assert "年" in words and not page.evaluate(f"{LATIN}.test({json.dumps(words)})"), words
+        counted = next(i for i, e in enumerate(data["edges"]) if e.get("v") is not None) if name == "derivation" else 0
+        event = json.dumps({"edge": counted, "pointer": {"DOM": {"x": 10, "y": 10}}})
+        page.evaluate(f"void window.ipgraphViz.network.emit('hoverEdge', {event})")
+        lead = page.evaluate("(document.querySelector('#tooltip .i-lead') || {}).textContent || ''")
+        assert name != "derivation" or lead.startswith("数量："), lead
+        page.screenshot(tmp_path / f"{name}-zh.png")
+        assert_clean(page, path)
+
+
 def test_payloads_execute_nothing_and_show_literally(browser: Browser, tmp_path: Path) -> None:
     from ipgraph.viz.run import make_view
 

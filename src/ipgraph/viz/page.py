@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from ipgraph.viz.model import Quote, View
+from ipgraph.viz.ui_text import ui_strings
 from ipgraph.zh_script import match_key, variant_map
 
 VIS_VERSION = "vis-9.1.2"
 _URL_SCHEME = re.compile(r"(?i)\b(https?)://")
+_FOOTNOTE_MARK = re.compile(r"\[footnoteRef:\d+\]")
 
 
 def to_json(value: Any) -> str:
@@ -109,11 +111,17 @@ def quote_rows(quotes: list[Quote], lang: str) -> list[list[str]]:
 
     >>> quote_rows([Quote("17 cases", "I.1"), Quote("17 cases", "I.1"), Quote("6 cases", "I.2")], "en")
     [['17 cases', 'I.1'], ['6 cases', 'I.2']]
+
+    The marks a converted source leaves where a footnote was referred to are not part of the sentence:
+
+    >>> quote_rows([Quote("2,810 perpetrators[footnoteRef:0] in 2023")], "en")[0][0]
+    '2,810 perpetrators in 2023'
     """
     rows: list[list[str]] = []
     for q in quotes_in(quotes, lang):
-        if all(q.text != r[0] for r in rows):
-            rows.append([q.text, q.section])
+        text = _FOOTNOTE_MARK.sub("", q.text)
+        if all(text != r[0] for r in rows):
+            rows.append([text, q.section])
     return rows
 
 
@@ -142,16 +150,19 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["we"] = wrapped_en
         if wrapped_zh != n.zh:
             node["wz"] = wrapped_zh
+        lead, figures, types = (
+            (n.lead_figure_zh, n.figures_zh, n.types_zh) if lang == "zh" else (n.lead_figure, n.figures, n.types)
+        )
         if n.curie:
             node["c"] = n.curie
-        if n.types:
-            node["t"] = n.types
+        if types:
+            node["t"] = types
         if n.definition:
             node["d"] = n.definition
-        if n.lead_figure:
-            node["h"] = n.lead_figure
-        if n.figures:
-            node["f"] = n.figures
+        if lead:
+            node["h"] = lead
+        if figures:
+            node["f"] = figures
         if n.quotes:
             node["q"] = quote_rows(n.quotes, lang)
         if n.alt:
@@ -229,7 +240,7 @@ def search_key(labels: Sequence[str]) -> str | None:
 
 
 _TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="@HTML_LANG@">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -245,22 +256,22 @@ _TEMPLATE = """<!DOCTYPE html>
 @NAV@
 </header>
 <aside>
-<h2>Search · 搜索</h2>
-<div class="searchbar"><input id="search" type="search" placeholder="name or 名称 …" autocomplete="off"
- aria-label="search nodes by name"><button id="clear" type="button">clear</button></div>
+<h2>@UI:search@</h2>
+<div class="searchbar"><input id="search" type="search" placeholder="@UI:search_placeholder@" autocomplete="off"
+ aria-label="@UI:search_aria@"><button id="clear" type="button">@UI:clear@</button></div>
 <div id="results"></div>
-<h2>Kinds · 类型</h2>
+<h2>@UI:kinds@</h2>
 <div class="switch" style="display:none"><input id="details-switch" type="checkbox">
-<label for="details-switch">show low-information nodes · 显示细节节点</label></div>
+<label for="details-switch">@UI:details_switch@</label></div>
 <div class="switch" style="display:none"><input id="isolated-switch" type="checkbox">
-<label for="isolated-switch">show unconnected nodes · 显示孤立节点<span id="isolated-n"></span></label></div>
+<label for="isolated-switch">@UI:isolated_switch@<span id="isolated-n"></span></label></div>
 <div id="legend"></div>
-<h2>Labels · 标签</h2>
-<div class="switch"><select id="lang" aria-label="label language"><option value="both">English + 中文</option>
+<h2>@UI:labels@</h2>
+<div class="switch"><select id="lang" aria-label="@UI:lang_aria@"><option value="both">English + 中文</option>
 <option value="en">English</option><option value="zh">中文</option></select>
-<button id="fit" type="button">fit to screen</button></div>
-<h2>Details · 详情</h2>
-<div id="details"></div>
+<button id="fit" type="button">@UI:fit@</button></div>
+<h2>@UI:details@</h2>
+<div id="details" data-empty="@UI:details_empty@"></div>
 <div class="stats">@STATS@</div>
 </aside>
 <main><div id="graph"></div></main>
@@ -302,10 +313,14 @@ def render_page(
     if lang not in ("en", "zh", "both"):
         raise ValueError(f"lang must be en, zh or both, not {lang!r}")
     data = view_data(view, lang, show_details)
-    stats = f"{len(view.nodes):,} nodes · {len(view.edges):,} edges"
+    ui = ui_strings(lang)
+    data["ui"] = ui
+    stats = ui["stats"].format(nodes=f"{len(view.nodes):,}", edges=f"{len(view.edges):,}")
+    zh = lang == "zh"
     parts = {
-        "@TITLE@": html.escape(view.title),
-        "@DESCRIPTION@": html.escape(view.description),
+        "@HTML_LANG@": "zh-Hans" if zh else "en",
+        "@TITLE@": html.escape(view.title_zh if zh and view.title_zh else view.title),
+        "@DESCRIPTION@": html.escape(view.description_zh if zh and view.description_zh else view.description),
         "@NAV@": nav_html(nav, current),
         "@STATS@": html.escape(stats),
         "@VIS_CSS@": vis_css(),
@@ -314,6 +329,7 @@ def render_page(
         "@VIS_JS@": vis_js(),
         "@JS@": defuse_urls(_asset("viz.js")),
     }
+    parts.update({f"@UI:{k}@": html.escape(v, quote=True) for k, v in ui.items()})
     # one pass, so that text inserted for one placeholder is never scanned for another
     return re.sub("|".join(map(re.escape, parts)), lambda m: parts[m.group(0)], _TEMPLATE)
 

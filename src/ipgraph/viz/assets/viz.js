@@ -8,6 +8,14 @@
   var kinds = {};
   data.kinds.forEach(function (k) { kinds[k.key] = k; });
   var lang = data.lang;
+  var pageLang = data.lang;  /* the language of the page's own words (the labels can be switched) */
+  var ui = data.ui || {};
+  function tr(key, vars) {
+    return String(ui[key] || key).replace(/\{(\w+)\}/g, function (m, name) { return vars && name in vars ? vars[name] : m; });
+  }
+  /* a name in the page's language: Chinese first on a zh page, English first otherwise */
+  function nameIn(en, zh, fallback) { return (pageLang === "zh" ? zh || en : en || zh) || fallback || ""; }
+  function kindText(k) { return pageLang === "zh" ? k.zh || k.en : pageLang === "en" ? k.en : k.en + (k.zh ? " · " + k.zh : ""); }
   function isDetail(k) { return !!(kinds[k] || {}).detail; }
   var LABEL_MIN_PX = 12;  /* labels smaller than this on screen are not drawn by vis-network (the label layer
                            below writes the hubs' names at a readable size instead) */
@@ -240,26 +248,26 @@
   function renderNode(box, n, full) {
     box.textContent = "";
     var k = kinds[n.k] || { en: n.k, zh: "" };
-    box.appendChild(el("div", "i-title", n.en || n.zh || n.c));
-    if (n.zh && n.en && n.zh !== n.en) box.appendChild(el("div", "i-zh", n.zh));
+    box.appendChild(el("div", "i-title", nameIn(n.en, n.zh, n.c)));
+    if (pageLang === "both" && n.zh && n.en && n.zh !== n.en) box.appendChild(el("div", "i-zh", n.zh));
     /* led by the figure and the sentence it comes from */
     if (n.h) box.appendChild(el("div", "i-lead", n.h));
-    else if (n.n) box.appendChild(el("div", "i-lead", lang === "zh" && n.nz ? n.nz : n.n));
+    else if (n.n) box.appendChild(el("div", "i-lead", pageLang === "zh" && n.nz ? n.nz : n.n));
     renderQuotes(box, n.q, full);
     var type = el("div", "i-type");
     var sw = el("span", "swatch");
     sw.style.background = k.colour || "#999";
     type.appendChild(sw);
-    type.appendChild(document.createTextNode(k.en + (k.zh ? " · " + k.zh : "")));
+    type.appendChild(document.createTextNode(kindText(k)));
     box.appendChild(type);
-    if (n.t && n.t.length) box.appendChild(el("div", "i-types", "type: " + n.t.join(", ")));
+    if (n.t && n.t.length) box.appendChild(el("div", "i-types", tr("type") + n.t.join(pageLang === "zh" ? "、" : ", ")));
     if (n.c) box.appendChild(el("div", "i-curie", n.c));
     if (n.d) box.appendChild(el("div", "i-def", full ? n.d : n.d.slice(0, 260) + (n.d.length > 260 ? "…" : "")));
-    if (n.a && n.a.length && full) box.appendChild(el("div", "i-alt", "also: " + n.a.join("; ")));
+    if (n.a && n.a.length && full) box.appendChild(el("div", "i-alt", tr("also") + n.a.join(pageLang === "zh" ? "；" : "; ")));
     if (n.f && n.f.length) {
       var ul = el("ul", "i-figs");
       n.f.slice(0, full ? 60 : 8).forEach(function (f) { ul.appendChild(el("li", null, f)); });
-      if (!full && n.f.length > 8) ul.appendChild(el("li", "more", "… " + (n.f.length - 8) + " more (click)"));
+      if (!full && n.f.length > 8) ul.appendChild(el("li", "more", tr("more", { n: n.f.length - 8 })));
       box.appendChild(ul);
     }
   }
@@ -270,16 +278,17 @@
       if (q[1]) b.appendChild(el("span", "i-section", " [" + q[1] + "]"));
       box.appendChild(b);
     });
-    if (!full && qs.length > 1) box.appendChild(el("div", "more", "… " + (qs.length - 1) + " more quotes (click)"));
+    if (!full && qs.length > 1) box.appendChild(el("div", "more", tr("more_quotes", { n: qs.length - 1 })));
   }
   function renderEdge(box, e) {
     box.textContent = "";
     var a = nodeById[e.f], b = nodeById[e.t];
-    box.appendChild(el("div", "i-title", (e.en || "") + (e.zh ? " · " + e.zh : "")));
-    if (e.v !== null && e.v !== undefined) box.appendChild(el("div", "i-lead", "count: " + e.v.toLocaleString("en")));
+    var title = pageLang === "both" ? (e.en || "") + (e.zh ? " · " + e.zh : "") : nameIn(e.en, e.zh, "");
+    box.appendChild(el("div", "i-title", title));
+    if (e.v !== null && e.v !== undefined) box.appendChild(el("div", "i-lead", tr("count") + e.v.toLocaleString("en")));
     renderQuotes(box, e.q, false);
-    box.appendChild(el("div", "i-type", (a.en || a.zh || a.c) + " → " + (b.en || b.zh || b.c)));
-    if (e.d && e.note !== "component") box.appendChild(el("div", "i-def", "dashed: the report states the link but no count for it"));
+    box.appendChild(el("div", "i-type", nameIn(a.en, a.zh, a.c) + " → " + nameIn(b.en, b.zh, b.c)));
+    if (e.d && e.note !== "component") box.appendChild(el("div", "i-def", tr("dashed")));
   }
   function showTip(ev, fill) {
     fill(tip);
@@ -355,7 +364,7 @@
     results.textContent = "";
     highlight(ids);
     if (!searchBox.value.trim()) return ids;
-    results.appendChild(el("div", "r-count", ids.length + (ids.length === 1 ? " match" : " matches")));
+    results.appendChild(el("div", "r-count", tr(ids.length === 1 ? "match" : "matches", { n: ids.length })));
     ids.slice(0, 40).forEach(function (id) {
       var n = nodeById[id];
       var b = el("button", "r-item");
@@ -363,7 +372,8 @@
       var sw = el("span", "swatch");
       sw.style.background = (kinds[n.k] || { colour: "#999" }).colour;
       b.appendChild(sw);
-      b.appendChild(document.createTextNode((n.en || "") + (n.zh && n.zh !== n.en ? " · " + n.zh : "") || n.c));
+      var shown = pageLang === "both" ? (n.en || "") + (n.zh && n.zh !== n.en ? " · " + n.zh : "") : nameIn(n.en, n.zh, "");
+      b.appendChild(document.createTextNode(shown || n.c));
       b.addEventListener("click", function () { focusNode(id); });
       results.appendChild(b);
     });
@@ -420,8 +430,8 @@
     sw.style.borderColor = drawn.border;
     row.appendChild(cb);
     row.appendChild(sw);
-    row.appendChild(el("span", "legend-text", k.en));
-    row.appendChild(el("span", "legend-zh", k.zh));
+    row.appendChild(el("span", "legend-text", pageLang === "zh" ? k.zh || k.en : k.en));
+    if (pageLang === "both") row.appendChild(el("span", "legend-zh", k.zh));
     row.appendChild(el("span", "legend-n", (byKind[k.key] || []).length));
     legend.appendChild(row);
   });
