@@ -148,6 +148,20 @@ def test_kinds_that_share_a_view_have_distinct_colours(name: str, store: ox.Stor
     assert close == [], "kinds of one view drawn in colours a reader cannot tell apart"
 
 
+def test_kinds_of_one_shape_have_distinct_colours() -> None:
+    """In the whole graph every kind meets every other: those drawn with the same shape differ in colour."""
+    from ipgraph.viz.kinds import KINDS, colour_distance
+
+    kinds = [k for k in KINDS.values() if not k.detail]
+    close = [
+        (a.key, b.key)
+        for i, a in enumerate(kinds)
+        for b in kinds[i + 1 :]
+        if a.shape == b.shape and colour_distance(a.colour, b.colour) < 20
+    ]
+    assert close == []
+
+
 def test_box_views_show_boxes_in_the_legend(store: ox.Store, index: Index) -> None:
     view = build_view(store, "ontology", index=index)
     apply_layout(view)

@@ -2,7 +2,7 @@
 
 Colours are chosen to stay apart for colour-blind readers where it matters most (functions, charges, rights,
 categories, institutions) and to read on white; the kinds that share a view are at least 20 apart in CIELAB
-(:func:`colour_distance`).
+(:func:`colour_distance`), and so are any two kinds drawn with the same shape.
 
 >>> KINDS["charge"].en, KINDS["charge"].zh
 ('charge', '罪名')
@@ -29,7 +29,7 @@ _K = [
     Kind("right", "IP right type", "知识产权类型", "#E69F00", "diamond"),
     Kind("law", "law or article", "法律条文", "#8C564B", "square"),
     Kind("figure", "figure (observation)", "统计数据", "#009E73", "square"),
-    Kind("code", "code (other concept)", "其他代码", "#59A14F", "triangle"),
+    Kind("code", "code (other concept)", "其他代码", "#8CB369", "triangle"),
     # report data
     Kind("procuratorate", "procuratorate", "检察机关", "#1F3A93"),
     Kind("office", "procuratorial unit or service station", "检察部门与服务站", "#4C9BE8", "square"),
@@ -39,7 +39,7 @@ _K = [
     Kind("university", "university", "高校", "#C51B7D"),
     Kind("enterprise", "enterprise", "企业", "#17BECF"),
     Kind("institution", "other institution", "其他机构", "#7F7F7F"),
-    Kind("document", "document (agreement, opinions, guidelines …)", "文件", "#9E9AC8", "square"),
+    Kind("document", "document (agreement, opinions, guidelines …)", "文件", "#E7969C", "square"),
     Kind("report", "report", "报告", "#222222", "star"),
     Kind("place", "place", "地点", "#2CA02C", "triangle"),
     Kind("event", "event", "活动", "#FF7F0E", "triangle"),
@@ -48,14 +48,14 @@ _K = [
     Kind("case", "case", "案件", "#D62728"),
     Kind("product", "product", "产品", "#9467BD", "square"),
     Kind("technology", "technology", "技术", "#B5BD00", "square"),
-    Kind("industry", "industry", "产业", "#7FA7D9", "square"),
+    Kind("industry", "industry", "产业", "#AEC7E8", "square"),
     Kind("concept", "policy concept", "政策概念", "#66A61E", "dot"),
     Kind("person", "person", "人员", "#E8C547"),
     # ontology
     Kind("class", "class", "类", "#5D6D7E", "box"),
     Kind("external", "class of another vocabulary", "外部类", "#A0B4C8", "box"),
     Kind("scheme", "concept scheme", "概念体系", "#7A5195", "star"),
-    Kind("other", "other resource", "其他资源", "#999999"),
+    Kind("other", "other resource", "其他资源", "#C7C7C7"),
     # low-information kinds, hidden until asked for
     Kind("quote", "source quote", "来源引文", "#8A8A8A", "dot", detail=True),
     Kind("section", "report section", "报告章节", "#A5A5A5", "square", detail=True),
