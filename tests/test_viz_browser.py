@@ -360,6 +360,36 @@ def test_chinese_page_speaks_chinese(browser: Browser, built: Path, tmp_path: Pa
         assert_clean(page, path)
 
 
+def test_pages_run_under_their_content_security_policy(browser: Browser, site: Path) -> None:
+    """Each page's policy allows its own inline scripts and style sheets and nothing else, and nothing the page
+    does (drawing, tooltips, details, search, switches) needs more."""
+    page = browser.page
+    watch = "window.__violations = []; document.addEventListener('securitypolicyviolation', e => " + (
+        "window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    added = page.send("Page.addScriptToEvaluateOnNewDocument", {"source": watch})["identifier"]
+    try:
+        for name in ("derivation", "institutions", "ontology"):
+            path = site / f"{name}.html"
+            text = path.read_text(encoding="utf-8")
+            policy = text.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+            assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+            assert " style=" not in text.split("<body>", 1)[1].split('<script type="application/json"', 1)[0]
+            page = open_page(browser, path)
+            event = json.dumps({"node": 0, "pointer": {"DOM": {"x": 10, "y": 10}}})
+            page.evaluate(f"void window.ipgraphViz.network.emit('hoverNode', {event})")
+            page.evaluate("void window.ipgraphViz.focusNode(1)")
+            page.evaluate("void window.ipgraphViz.search('a')")
+            page.evaluate("document.querySelectorAll('#legend input')[0].click()")
+            if page.evaluate("!document.getElementById('isolated-switch').parentNode.hidden"):
+                page.evaluate("document.getElementById('isolated-switch').click()")
+            page.evaluate("window.ipgraphViz.network.redraw()")
+            assert page.evaluate("window.__violations") == [], name
+            assert_clean(page, path)
+    finally:
+        page.send("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added})
+
+
 def test_payloads_execute_nothing_and_show_literally(browser: Browser, tmp_path: Path) -> None:
     from ipgraph.viz.run import make_view
 

@@ -243,6 +243,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <html lang="@HTML_LANG@">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="@POLICY@">
+<meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ipgraph viz">
 <title>@TITLE@</title>
@@ -261,9 +263,9 @@ _TEMPLATE = """<!DOCTYPE html>
  aria-label="@UI:search_aria@"><button id="clear" type="button">@UI:clear@</button></div>
 <div id="results"></div>
 <h2>@UI:kinds@</h2>
-<div class="switch" style="display:none"><input id="details-switch" type="checkbox">
+<div class="switch" hidden><input id="details-switch" type="checkbox">
 <label for="details-switch">@UI:details_switch@</label></div>
-<div class="switch" style="display:none"><input id="isolated-switch" type="checkbox">
+<div class="switch" hidden><input id="isolated-switch" type="checkbox">
 <label for="isolated-switch">@UI:isolated_switch@<span id="isolated-n"></span></label></div>
 <div id="legend"></div>
 <h2>@UI:labels@</h2>
@@ -282,6 +284,21 @@ _TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
+
+
+def page_policy(styles: Sequence[str], scripts: Sequence[str]) -> str:
+    """The page's Content-Security-Policy: exactly its own inline style sheets and scripts (by hash), ``data:``
+    images (vis-network's), and nothing else; no request leaves the page.
+
+    >>> page_policy(["p{}"], ["f()"]).split("; ")[:2]
+    ["default-src 'none'", "script-src 'sha256-GcEEE0IkDzIP5EQ6DXZaDPORqT5RTBELX8Fyzyg9yvo='"]
+    """
+    from ipgraph.page_safety import csp_source
+
+    return (
+        f"default-src 'none'; script-src {' '.join(map(csp_source, scripts))}; "
+        f"style-src {' '.join(map(csp_source, styles))}; img-src data:; base-uri 'none'; form-action 'none'"
+    )
 
 
 def nav_html(links: Sequence[tuple[str, str]], current: str = "") -> str:
@@ -317,17 +334,19 @@ def render_page(
     data["ui"] = ui
     stats = ui["stats"].format(nodes=f"{len(view.nodes):,}", edges=f"{len(view.edges):,}")
     zh = lang == "zh"
+    styles, scripts = (vis_css(), _asset("viz.css")), (vis_js(), defuse_urls(_asset("viz.js")))
     parts = {
+        "@POLICY@": page_policy(styles, scripts),
         "@HTML_LANG@": "zh-Hans" if zh else "en",
         "@TITLE@": html.escape(view.title_zh if zh and view.title_zh else view.title),
         "@DESCRIPTION@": html.escape(view.description_zh if zh and view.description_zh else view.description),
         "@NAV@": nav_html(nav, current),
         "@STATS@": html.escape(stats),
-        "@VIS_CSS@": vis_css(),
-        "@CSS@": _asset("viz.css"),
+        "@VIS_CSS@": styles[0],
+        "@CSS@": styles[1],
         "@DATA@": to_json(data),
-        "@VIS_JS@": vis_js(),
-        "@JS@": defuse_urls(_asset("viz.js")),
+        "@VIS_JS@": scripts[0],
+        "@JS@": scripts[1],
     }
     parts.update({f"@UI:{k}@": html.escape(v, quote=True) for k, v in ui.items()})
     # one pass, so that text inserted for one placeholder is never scanned for another

@@ -445,14 +445,14 @@
     if (dimmed) runSearch();
   }
   if (isolatedCount) {
-    isolatedSwitch.parentNode.style.display = "";
+    isolatedSwitch.parentNode.hidden = false;
     document.getElementById("isolated-n").textContent = " (" + isolatedCount + ")";
     isolatedSwitch.addEventListener("change", function () { setIsolatedVisible(isolatedSwitch.checked); });
   }
   var detailSwitch = document.getElementById("details-switch");
   var detailKinds = data.kinds.filter(function (k) { return k.detail; });
   if (detailKinds.length) {
-    detailSwitch.parentNode.style.display = "";
+    detailSwitch.parentNode.hidden = false;
     detailSwitch.checked = !!data.showDetails;
     detailSwitch.addEventListener("change", function () {
       detailKinds.forEach(function (k) { setKindVisible(k.key, detailSwitch.checked); });
