@@ -189,6 +189,13 @@
         if (q.x + rr >= 0 && q.y + rr >= 0 && q.x - rr <= w && q.y - rr <= h) discs.push({ id: id, x: q.x - rr, y: q.y - rr, w: 2 * rr, h: 2 * rr });
       });
     }
+    /* nor a count drawn on an edge */
+    network.body.edgeIndices.forEach(function (id) {
+      var lm = network.body.edges[id].labelModule, sz = lm && lm.size;
+      if (!sz || !sz.width || !network.body.edges[id].options.label) return;
+      var tl = network.canvasToDOM({ x: sz.left, y: sz.top }), br = network.canvasToDOM({ x: sz.left + sz.width, y: sz.top + sz.height });
+      discs.push({ id: -1, x: tl.x, y: tl.y, w: br.x - tl.x, h: br.y - tl.y });
+    });
     function overlaps(r, t) { return r.x < t.x + t.w && t.x < r.x + r.w && r.y < t.y + t.h && t.y < r.y + r.h; }
     ctx.save();
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
