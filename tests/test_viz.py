@@ -134,6 +134,64 @@ def test_all_view_hides_low_information_nodes(store: ox.Store, index: Index) -> 
     assert {k["key"] for k in data["kinds"] if k["detail"]} == detail
 
 
+@pytest.mark.parametrize("name", ["derivation", "charges", "institutions", "ontology"])
+def test_kinds_that_share_a_view_have_distinct_colours(name: str, store: ox.Store, index: Index) -> None:
+    from ipgraph.viz.kinds import colour_distance
+
+    kinds = list(build_view(store, name, index=index).kinds.values())
+    close = [
+        (a.key, b.key, round(colour_distance(a.colour, b.colour)))
+        for i, a in enumerate(kinds)
+        for b in kinds[i + 1 :]
+        if colour_distance(a.colour, b.colour) < 20
+    ]
+    assert close == [], "kinds of one view drawn in colours a reader cannot tell apart"
+
+
+def test_kinds_of_one_shape_have_distinct_colours() -> None:
+    """In the whole graph every kind meets every other: those drawn with the same shape differ in colour."""
+    from ipgraph.viz.kinds import KINDS, colour_distance
+
+    kinds = [k for k in KINDS.values() if not k.detail]
+    close = [
+        (a.key, b.key)
+        for i, a in enumerate(kinds)
+        for b in kinds[i + 1 :]
+        if a.shape == b.shape and colour_distance(a.colour, b.colour) < 20
+    ]
+    assert close == []
+
+
+def test_box_views_show_boxes_in_the_legend(store: ox.Store, index: Index) -> None:
+    view = build_view(store, "ontology", index=index)
+    apply_layout(view)
+    data = json.loads(render_page(view).split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+    assert data["shape"] == "box"
+    assert {k["shape"] for k in data["kinds"]} == {"box"}, "every node is drawn as a box, so is every swatch"
+
+
+def test_a_node_leads_with_its_headline_figure_and_its_sentence(store: ox.Store, index: Index) -> None:
+    view = build_view(store, "charges", index=index)
+    art217 = view.nodes[PREFIXES["charge"] + "art-217-copyright-infringement"]
+    assert art217.lead_figure == "105 cases (2023)"
+    assert art217.count_text == "105 cases" and art217.count_zh.startswith("105 ")
+    assert art217.lead_figure not in art217.figures, "shown once"
+    derived = [f for f in art217.figures if "derived" in f]
+    assert derived and art217.figures.index(derived[0]) > art217.figures.index("261 perpetrators (2023)")
+    assert all(not re.search(r"\d\.\d{3}", f) for f in art217.figures), f"bounds rounded: {derived}"
+    assert derived[0].startswith("≈"), "the value first, how it was derived after"
+    assert art217.quotes and "105" in art217.quotes[0].text, "the sentence of the headline figure first"
+    texts = [q.text for q in art217.quotes]
+    assert len(texts) == len(set(texts))
+
+
+def test_edge_quotes_are_not_repeated(store: ox.Store, index: Index) -> None:
+    view = build_view(store, "derivation", index=index)
+    for e in view.edges:
+        texts = [q.text for q in e.quotes]
+        assert len(texts) == len(set(texts)), f"{e.source} → {e.target} quotes a sentence twice"
+
+
 # ------------------------------------------------------------------------------------------------ the page
 
 
@@ -172,6 +230,34 @@ def test_page_languages() -> None:
         assert f'"lang":"{lang}"' in render_page(v, lang)
     with pytest.raises(ValueError):
         render_page(v, "fr")
+
+
+def test_page_words_follow_the_language() -> None:
+    from ipgraph.viz.ui_text import UI, ui_strings
+
+    assert all(set(ui_strings(lang)) == set(UI) for lang in ("en", "zh", "both"))
+    zh = render_page(_small_view(), "zh")
+    assert '<html lang="zh-Hans">' in zh and "@UI:" not in zh
+    panel = zh.split("<aside>", 1)[1].split("</aside>", 1)[0]  # (the title and description are the view's own)
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"<[^>]*>|English", "", panel)), panel
+    assert "适应屏幕" in zh and "fit to screen" not in zh
+    en = render_page(_small_view(), "en")
+    assert "fit to screen" in en and "适应屏幕" not in en
+
+
+def test_chinese_site_navigation(store: ox.Store) -> None:
+    from ipgraph.viz.run import NAV_ZH, SITE_ENTITIES, SITE_VIEWS, _labels
+
+    assert set(NAV_ZH) == set(SITE_VIEWS)
+    assert _labels(store, list(SITE_ENTITIES), "zh")["inst:supreme-peoples-procuratorate"] == "最高人民检察院"
+    assert _labels(store, list(SITE_ENTITIES))["inst:supreme-peoples-procuratorate"] == "Supreme People's Procuratorate"
+
+
+@pytest.mark.parametrize("name", [v for v in VIEWS if v != "entity"])
+def test_every_view_has_a_chinese_title(name: str, store: ox.Store, index: Index) -> None:
+    view = build_view(store, name, index=index)
+    assert view.title_zh and view.description_zh
+    assert not re.search(r"[A-Za-z]", view.title_zh + view.description_zh)
 
 
 def test_overlaps_are_removed() -> None:

@@ -47,11 +47,14 @@ def plural(unit: str, value: Decimal | None = None) -> str:
     return f"{head}s{sep}{tail}"
 
 
-def figure_text(ix: Index, o: Obs, context: bool = True) -> str:
-    """One observation as a phrase, with its period, breakdown and (optionally) what it is about.
+def figure_text(ix: Index, o: Obs, context: bool = True, lang: str = "en") -> str:
+    """One observation as a phrase, with its period, breakdown and (optionally) what it is about; in English,
+    or in Chinese for ``lang="zh"``.
 
     The phrase keeps the report's own reading: a derived value is marked as derived, with its bounds.
     """
+    if lang == "zh":
+        return _figure_text_zh(ix, o, context)
     measure = local_name(o.dims.get("measure", ""))
     unit = ix.label(o.dims.get("unit", ""), "en") if o.dims.get("unit") else "item"
     q = _QUALIFIER.get(local_name(o.qualifier), "")
@@ -79,14 +82,14 @@ def figure_text(ix: Index, o: Obs, context: bool = True) -> str:
         text = f"ranked {q}no. {fmt_number(v)} by {plural(unit)}"
     else:
         text = f"{q}{fmt_number(v)} ({ix.label(o.dims.get('measure', ''))}, {unit})"
+    extras = [o.period] if o.period else []
     if o.derived:
         bounds = ""
         if o.low is not None or o.high is not None:
-            lo = fmt_number(o.low) if o.low is not None else "…"
-            hi = fmt_number(o.high) if o.high is not None else "…"
+            lo = fmt_number(_rounded(o.low)) if o.low is not None else "…"
+            hi = fmt_number(_rounded(o.high)) if o.high is not None else "…"
             bounds = f", between {lo} and {hi}"
-        text = f"derived: {text}{bounds}"
-    extras = [o.period] if o.period else []
+        extras.append(f"derived{bounds}")
     bd = o.dims.get("breakdown", "")
     if bd and bd != DEFAULTS["breakdown"]:
         extras.append(ix.label(bd))
@@ -99,16 +102,75 @@ def figure_text(ix: Index, o: Obs, context: bool = True) -> str:
     return f"{text} ({'; '.join(extras)})" if extras else text
 
 
-def headline(ix: Index, observations: list[Obs]) -> tuple[Decimal | None, str]:
-    """The figure that best sums up a node: the latest stated total count, cases and clues before others.
+def _figure_text_zh(ix: Index, o: Obs, context: bool) -> str:
+    """:func:`figure_text` in Chinese ("105 案件（2023年）", "案件同比 +144.3%（2023年；较2022年）").
 
     >>> from ipgraph.prefixes import PREFIXES as P
-    >>> dims = {"measure": P["measure"] + "count", "unit": P["unit"] + "case"}
-    >>> dims["breakdown"] = P["breakdown"] + "total"
-    >>> o = Obs("x", False, dims, period="2023", value=Decimal(1369))
-    >>> headline(Index(), [o])
-    (Decimal('1369'), '1,369 cases')
+    >>> dims = {"measure": P["measure"] + "change-rate", "unit": P["unit"] + "case"}
+    >>> ix = Index(zh={P["unit"] + "case": "案件"})
+    >>> _figure_text_zh(ix, Obs("x", False, dims, period="2023", base="2022", value=Decimal("144.3")), False)
+    '案件同比 +144.3%（2023年；较2022年）'
     """
+    measure = local_name(o.dims.get("measure", ""))
+    unit = ix.label(o.dims.get("unit", ""), "zh") if o.dims.get("unit") else "项"
+    q = _QUALIFIER.get(local_name(o.qualifier), "")
+    v = o.value
+    if o.direction:
+        text = f"{unit}（{ix.label(o.dims['measure'], 'zh')}）：{ix.label(o.direction, 'zh')}（文字表述）"
+    elif v is None:
+        text = f"{unit}{ix.label(o.dims.get('measure', ''), 'zh')}（无数值）"
+    elif measure == "count":
+        text = f"{q}{fmt_number(v)} {unit}"
+    elif measure == "share":
+        text = f"{unit}占比 {q}{fmt_number(v)}%"
+    elif measure == "rate":
+        text = f"{unit}比率 {q}{fmt_number(v)}%"
+    elif measure == "change-rate":
+        text = f"{unit}同比 {q}{fmt_number(v, signed=True)}%"
+    elif measure == "change-multiple":
+        text = f"{unit}增长 {q}{fmt_number(v)} 倍"
+    elif measure == "change-amount":
+        text = f"{unit} {q}{fmt_number(v, signed=True)}"
+    elif measure == "average-duration":
+        text = f"平均每{unit} {q}{fmt_number(v)} 日"
+    elif measure == "rank":
+        text = f"按{unit}排名第 {q}{fmt_number(v)}"
+    else:
+        text = f"{q}{fmt_number(v)}（{ix.label(o.dims.get('measure', ''), 'zh')}，{unit}）"
+    extras = [f"{o.period}年" if o.period.isdigit() else o.period] if o.period else []
+    if measure in ("change-rate", "change-multiple", "change-amount"):
+        extras.append(f"较{o.base}年" if o.base.isdigit() else f"较{o.base}" if o.base else "较上年")
+    if o.derived:
+        bounds = ""
+        if o.low is not None or o.high is not None:
+            lo = fmt_number(_rounded(o.low)) if o.low is not None else "…"
+            hi = fmt_number(_rounded(o.high)) if o.high is not None else "…"
+            bounds = f"，介于 {lo} 与 {hi} 之间"
+        extras.append(f"推算{bounds}")
+    bd = o.dims.get("breakdown", "")
+    if bd and bd != DEFAULTS["breakdown"]:
+        extras.append(ix.label(bd, "zh"))
+    if context:
+        for dim in ("charge", "right", "category"):
+            value = o.dims.get(dim, "")
+            if value and value != DEFAULTS[dim]:
+                extras.append(ix.label(value, "zh"))
+                break
+    return f"{text}（{'；'.join(extras)}）" if extras else text
+
+
+def _rounded(d: Decimal) -> Decimal:
+    """A bound rounded to two decimals (``36.842105`` → ``36.84``).
+
+    >>> _rounded(Decimal("36.842105")), _rounded(Decimal("60"))
+    (Decimal('36.84'), Decimal('60'))
+    """
+    return d if d == d.to_integral_value() else d.quantize(Decimal("0.01"))
+
+
+def headline_obs(observations: list[Obs]) -> Obs | None:
+    """The observation that best sums up a node: the latest stated total count, cases and clues before
+    others."""
     best: tuple[int, str, Decimal] | None = None
     best_obs: Obs | None = None
     for o in observations:
@@ -123,8 +185,25 @@ def headline(ix: Index, observations: list[Obs]) -> tuple[Decimal | None, str]:
         key = (-pref, o.period, o.value)
         if best is None or key > best:
             best, best_obs = key, o
+    return best_obs
+
+
+def headline(ix: Index, observations: list[Obs], lang: str = "en") -> tuple[Decimal | None, str]:
+    """The value of :func:`headline_obs` and its text in ``en`` or ``zh``.
+
+    >>> from ipgraph.prefixes import PREFIXES as P
+    >>> dims = {"measure": P["measure"] + "count", "unit": P["unit"] + "case"}
+    >>> dims["breakdown"] = P["breakdown"] + "total"
+    >>> o = Obs("x", False, dims, period="2023", value=Decimal(1369))
+    >>> headline(Index(), [o])
+    (Decimal('1369'), '1,369 cases')
+    """
+    best_obs = headline_obs(observations)
     if best_obs is None or best_obs.value is None:
         return None, ""
+    if lang == "zh":
+        unit = ix.label(best_obs.dims.get("unit", ""), "zh") if best_obs.dims.get("unit") else ""
+        return best_obs.value, f"{fmt_number(best_obs.value)} {unit}".strip()
     unit = ix.label(best_obs.dims.get("unit", ""), "en") if best_obs.dims.get("unit") else "item"
     return best_obs.value, f"{fmt_number(best_obs.value)} {plural(unit, best_obs.value)}"
 

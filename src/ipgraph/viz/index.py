@@ -132,12 +132,12 @@ class Index:
             self.kind[iri] = k
         return k
 
-    def type_labels(self, iri: str) -> list[str]:
-        """English labels of the IRI's rdf:types, most specific first (types that are superclasses of
-        another of its types are left out)."""
+    def type_labels(self, iri: str, lang: str = "en") -> list[str]:
+        """Labels (English, or Chinese for ``zh``) of the IRI's rdf:types, most specific first (types that are
+        superclasses of another of its types are left out)."""
         ts = self.types.get(iri, set())
         specific = [t for t in ts if not any(t in self.supers.get(o, ()) for o in ts if o != t)]
-        return sorted(self.label(t) for t in specific)
+        return sorted(self.label(t, lang) for t in specific)
 
 
 def local_name(iri: str) -> str:

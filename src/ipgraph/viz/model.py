@@ -51,10 +51,15 @@ class Node:
     types: list[str] = field(default_factory=list)
     definition: str = ""
     figures: list[str] = field(default_factory=list)
+    lead_figure: str = ""  #: the headline figure as a phrase, shown first with its sentence (not in ``figures``)
+    figures_zh: list[str] = field(default_factory=list)  #: ``figures`` in Chinese
+    lead_figure_zh: str = ""
+    types_zh: list[str] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     alt: list[str] = field(default_factory=list)
     count: float | None = None  #: the node's headline figure (drives the size when sizing by count)
     count_text: str = ""
+    count_zh: str = ""  #: the headline figure in Chinese ("1,369 件")
     x: float = 0.0
     y: float = 0.0
     size: float = 12.0
@@ -102,6 +107,8 @@ class View:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
     kinds: dict[str, Kind] = field(default_factory=dict)
+    title_zh: str = ""
+    description_zh: str = ""
     layout: str = "spring"  #: spring | layered | tree | given
     meta: dict[str, Any] = field(default_factory=dict)
 

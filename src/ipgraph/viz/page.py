@@ -32,10 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from ipgraph.viz.model import Quote, View
+from ipgraph.viz.ui_text import ui_strings
 from ipgraph.zh_script import match_key, variant_map
 
 VIS_VERSION = "vis-9.1.2"
 _URL_SCHEME = re.compile(r"(?i)\b(https?)://")
+_FOOTNOTE_MARK = re.compile(r"\[footnoteRef:\d+\]")
 
 
 def to_json(value: Any) -> str:
@@ -104,6 +106,25 @@ def quotes_in(quotes: list[Quote], lang: str) -> list[Quote]:
     return mine or quotes
 
 
+def quote_rows(quotes: list[Quote], lang: str) -> list[list[str]]:
+    """The ``[text, section]`` rows of the quotes a reader of ``lang`` sees, each sentence once.
+
+    >>> quote_rows([Quote("17 cases", "I.1"), Quote("17 cases", "I.1"), Quote("6 cases", "I.2")], "en")
+    [['17 cases', 'I.1'], ['6 cases', 'I.2']]
+
+    The marks a converted source leaves where a footnote was referred to are not part of the sentence:
+
+    >>> quote_rows([Quote("2,810 perpetrators[footnoteRef:0] in 2023")], "en")[0][0]
+    '2,810 perpetrators in 2023'
+    """
+    rows: list[list[str]] = []
+    for q in quotes_in(quotes, lang):
+        text = _FOOTNOTE_MARK.sub("", q.text)
+        if all(text != r[0] for r in rows):
+            rows.append([text, q.section])
+    return rows
+
+
 def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, Any]:
     """The view as the compact JSON the page reads (node ids become indexes).
 
@@ -129,16 +150,21 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["we"] = wrapped_en
         if wrapped_zh != n.zh:
             node["wz"] = wrapped_zh
+        lead, figures, types = (
+            (n.lead_figure_zh, n.figures_zh, n.types_zh) if lang == "zh" else (n.lead_figure, n.figures, n.types)
+        )
         if n.curie:
             node["c"] = n.curie
-        if n.types:
-            node["t"] = n.types
+        if types:
+            node["t"] = types
         if n.definition:
             node["d"] = n.definition
-        if n.figures:
-            node["f"] = n.figures
+        if lead:
+            node["h"] = lead
+        if figures:
+            node["f"] = figures
         if n.quotes:
-            node["q"] = [[q.text, q.section] for q in quotes_in(n.quotes, lang)]
+            node["q"] = quote_rows(n.quotes, lang)
         if n.alt:
             node["a"] = n.alt
         key = search_key([n.en, n.zh, n.curie or "", *n.alt])
@@ -146,6 +172,8 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["sk"] = key  # simplified-character search key: 檢察院 finds 检察院
         if n.count_text:
             node["n"] = n.count_text
+        if n.count_zh:
+            node["nz"] = n.count_zh
         if n.focus:
             node["focus"] = True
         net.add_node(index[k], **node)
@@ -158,7 +186,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         if e.dashed:
             edge["d"] = True
         if e.quotes:
-            edge["q"] = [[q.text, q.section] for q in quotes_in(e.quotes, lang)]
+            edge["q"] = quote_rows(e.quotes, lang)
         if e.show_label:
             edge["l"] = True
         if e.note:
@@ -180,7 +208,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             "en": k.en,
             "zh": k.zh,
             "colour": k.colour,
-            "shape": k.shape,
+            "shape": "box" if view.meta.get("shape") == "box" else k.shape,  # the legend shows what is drawn
             "detail": k.detail,
             "count": counts.get(k.key, 0),
         }
@@ -212,9 +240,11 @@ def search_key(labels: Sequence[str]) -> str | None:
 
 
 _TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="@HTML_LANG@">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="@POLICY@">
+<meta name="referrer" content="no-referrer">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ipgraph viz">
 <title>@TITLE@</title>
@@ -228,20 +258,22 @@ _TEMPLATE = """<!DOCTYPE html>
 @NAV@
 </header>
 <aside>
-<h2>Search · 搜索</h2>
-<div class="searchbar"><input id="search" type="search" placeholder="name or 名称 …" autocomplete="off"
- aria-label="search nodes by name"><button id="clear" type="button">clear</button></div>
+<h2>@UI:search@</h2>
+<div class="searchbar"><input id="search" type="search" placeholder="@UI:search_placeholder@" autocomplete="off"
+ aria-label="@UI:search_aria@"><button id="clear" type="button">@UI:clear@</button></div>
 <div id="results"></div>
-<h2>Kinds · 类型</h2>
-<div class="switch" style="display:none"><input id="details-switch" type="checkbox">
-<label for="details-switch">show low-information nodes · 显示细节节点</label></div>
+<h2>@UI:kinds@</h2>
+<div class="switch" hidden><input id="details-switch" type="checkbox">
+<label for="details-switch">@UI:details_switch@</label></div>
+<div class="switch" hidden><input id="isolated-switch" type="checkbox">
+<label for="isolated-switch">@UI:isolated_switch@<span id="isolated-n"></span></label></div>
 <div id="legend"></div>
-<h2>Labels · 标签</h2>
-<div class="switch"><select id="lang" aria-label="label language"><option value="both">English + 中文</option>
+<h2>@UI:labels@</h2>
+<div class="switch"><select id="lang" aria-label="@UI:lang_aria@"><option value="both">English + 中文</option>
 <option value="en">English</option><option value="zh">中文</option></select>
-<button id="fit" type="button">fit to screen</button></div>
-<h2>Details · 详情</h2>
-<div id="details"></div>
+<button id="fit" type="button">@UI:fit@</button></div>
+<h2>@UI:details@</h2>
+<div id="details" data-empty="@UI:details_empty@"></div>
 <div class="stats">@STATS@</div>
 </aside>
 <main><div id="graph"></div></main>
@@ -252,6 +284,21 @@ _TEMPLATE = """<!DOCTYPE html>
 </body>
 </html>
 """
+
+
+def page_policy(styles: Sequence[str], scripts: Sequence[str]) -> str:
+    """The page's Content-Security-Policy: exactly its own inline style sheets and scripts (by hash), ``data:``
+    images (vis-network's), and nothing else; no request leaves the page.
+
+    >>> page_policy(["p{}"], ["f()"]).split("; ")[:2]
+    ["default-src 'none'", "script-src 'sha256-GcEEE0IkDzIP5EQ6DXZaDPORqT5RTBELX8Fyzyg9yvo='"]
+    """
+    from ipgraph.page_safety import csp_source
+
+    return (
+        f"default-src 'none'; script-src {' '.join(map(csp_source, scripts))}; "
+        f"style-src {' '.join(map(csp_source, styles))}; img-src data:; base-uri 'none'; form-action 'none'"
+    )
 
 
 def nav_html(links: Sequence[tuple[str, str]], current: str = "") -> str:
@@ -283,18 +330,25 @@ def render_page(
     if lang not in ("en", "zh", "both"):
         raise ValueError(f"lang must be en, zh or both, not {lang!r}")
     data = view_data(view, lang, show_details)
-    stats = f"{len(view.nodes):,} nodes · {len(view.edges):,} edges"
+    ui = ui_strings(lang)
+    data["ui"] = ui
+    stats = ui["stats"].format(nodes=f"{len(view.nodes):,}", edges=f"{len(view.edges):,}")
+    zh = lang == "zh"
+    styles, scripts = (vis_css(), _asset("viz.css")), (vis_js(), defuse_urls(_asset("viz.js")))
     parts = {
-        "@TITLE@": html.escape(view.title),
-        "@DESCRIPTION@": html.escape(view.description),
+        "@POLICY@": page_policy(styles, scripts),
+        "@HTML_LANG@": "zh-Hans" if zh else "en",
+        "@TITLE@": html.escape(view.title_zh if zh and view.title_zh else view.title),
+        "@DESCRIPTION@": html.escape(view.description_zh if zh and view.description_zh else view.description),
         "@NAV@": nav_html(nav, current),
         "@STATS@": html.escape(stats),
-        "@VIS_CSS@": vis_css(),
-        "@CSS@": _asset("viz.css"),
+        "@VIS_CSS@": styles[0],
+        "@CSS@": styles[1],
         "@DATA@": to_json(data),
-        "@VIS_JS@": vis_js(),
-        "@JS@": defuse_urls(_asset("viz.js")),
+        "@VIS_JS@": scripts[0],
+        "@JS@": scripts[1],
     }
+    parts.update({f"@UI:{k}@": html.escape(v, quote=True) for k, v in ui.items()})
     # one pass, so that text inserted for one placeholder is never scanned for another
     return re.sub("|".join(map(re.escape, parts)), lambda m: parts[m.group(0)], _TEMPLATE)
 

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
 SITE_VIEWS = ("derivation", "charges", "institutions", "ontology", "all")
+#: the site's navigation in Chinese (``--lang zh``)
+NAV_ZH = {"derivation": "案件衍生", "charges": "罪名与案件", "institutions": "机构", "ontology": "本体", "all": "全图"}
 #: the entity pages the site writes (the focus of the report, and one of each kind a reader asks about)
 SITE_ENTITIES = ("inst:supreme-peoples-procuratorate", "category:ip-criminal")
 
@@ -95,8 +97,8 @@ def _site_view(
     return [(target, f"{len(view.nodes):,} nodes, {len(view.edges):,} edges, {len(text.encode()):,} bytes")], view.title
 
 
-def _labels(store: ox.Store, curies: list[str]) -> dict[str, str]:
-    """The English label of each CURIE (the CURIE itself when it has none)."""
+def _labels(store: ox.Store, curies: list[str], lang: str = "en") -> dict[str, str]:
+    """The English (or ``zh``: Chinese) label of each CURIE (the CURIE itself when it has none)."""
     from ipgraph.prefixes import PREFIXES
     from ipgraph.store import SelectResult, run_query
 
@@ -104,7 +106,8 @@ def _labels(store: ox.Store, curies: list[str]) -> dict[str, str]:
     for c in curies:
         prefix, _, local = c.partition(":")
         iri = PREFIXES.get(prefix, "") + local
-        result = run_query(store, f'SELECT ?l WHERE {{ <{iri}> rdfs:label ?l . FILTER(lang(?l) = "en") }}')
+        query = f'SELECT ?l WHERE {{ <{iri}> rdfs:label ?l . FILTER(langMatches(lang(?l), "{lang}")) }} ORDER BY ?l'
+        result = run_query(store, query)
         rows = result.rows if isinstance(result, SelectResult) else []
         out[c] = rows[0]["l"].value if rows else c
     return out
@@ -118,8 +121,16 @@ def make_site(build: Path, out: Path, *, lang: str = "both", size_by: str = "cou
 
     pages = [(f"{v}.html", v) for v in SITE_VIEWS]
     entities = [(f"entity-{_slug(e)}.html", e) for e in SITE_ENTITIES]
-    named = _labels(open_store(build), [e for _, e in entities])
-    nav = [("index.html", "overview"), *pages, *[(f, f"around {named[e]}") for f, e in entities]]
+    if lang == "zh":
+        named = _labels(open_store(build), [e for _, e in entities], "zh")
+        nav = [
+            ("index.html", "概览"),
+            *[(f, NAV_ZH[v]) for f, v in pages],
+            *[(f, f"{named[e]}周边") for f, e in entities],
+        ]
+    else:
+        named = _labels(open_store(build), [e for _, e in entities])
+        nav = [("index.html", "overview"), *pages, *[(f, f"around {named[e]}") for f, e in entities]]
     written: list[tuple[Path, str]] = []
     summaries: list[tuple[str, str, str]] = []
     for file, name in pages:

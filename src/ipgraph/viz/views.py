@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from ipgraph.errors import InputError
 from ipgraph.prefixes import PREFIXES
 from ipgraph.store import SelectResult, run_query
-from ipgraph.viz.figures import figure_text, fmt_number, headline, plural, subjects_of
+from ipgraph.viz.figures import figure_text, fmt_number, headline, headline_obs, plural, subjects_of
 from ipgraph.viz.index import DEFAULTS, Index, Obs, curie, is_data_iri, load_index, local_name
 from ipgraph.viz.kinds import FUNCTION_KINDS, KINDS
 from ipgraph.viz.model import Edge, Node, Quote, View
@@ -31,6 +31,25 @@ SKOS = PREFIXES["skos"]
 RDFS = PREFIXES["rdfs"]
 RDF = PREFIXES["rdf"]
 OWL = PREFIXES["owl"]
+
+#: View name → its title and description in Chinese (the page of ``--lang zh``).
+VIEWS_ZH: dict[str, tuple[str, str]] = {
+    "derivation": (
+        "报告中的案件如何相互衍生",
+        "刑事案件如何衍生出不起诉、反向移送、刑事附带民事诉讼、公益诉讼线索和综合履职案件，边上标注案件数",
+    ),
+    "charges": (
+        "知识产权类型、罪名与案件",
+        "知识产权类型、罪名（含法条）、其数量与占比、具名案件、产品与技术、罪名竞合",
+    ),
+    "institutions": (
+        "机构及联结它们的文件",
+        "检察机关、法院、公安机关、行政机关、高校和地点，联结它们的协议、意见和指引，以及服务站",
+    ),
+    "ontology": ("本体：类与代码表", "本体的类层级与概念体系（代码表）"),
+    "entity": ("实体周边", "一个实体的周边"),
+    "all": ("全图", "整个图谱；低信息量节点（引文、选择器、字面值）默认隐藏，可用开关显示"),
+}
 
 #: View name → one-line description (``ipgraph viz --list``).
 VIEWS: dict[str, str] = {
@@ -153,8 +172,10 @@ class Context:
     def node(self, iri: str, kind: str | None = None) -> Node:
         """A node for a resource: labels, kind, types, definition, figures and quotes."""
         ix = self.ix
-        obs = sorted(self.figures.get(iri, []), key=_obs_order)
+        lead = headline_obs(self.figures.get(iri, []))
+        obs = figure_order(self.figures.get(iri, []), lead)
         count, count_text = headline(ix, obs)
+        count_zh = headline(ix, obs, "zh")[1]
         k = kind or ix.kind_of(iri)
         en, zh = ix.en.get(iri, ""), ix.zh.get(iri, "")
         if not en and not zh:
@@ -173,16 +194,22 @@ class Context:
             curie=curie(iri),
             types=ix.type_labels(iri),
             definition=ix.definition.get(iri, ""),
-            figures=[figure_text(ix, o, context=False) for o in obs],
-            quotes=list(ix.quotes.get(iri, [])),
+            figures=_distinct([figure_text(ix, o, context=False) for o in obs if o is not lead]),
+            lead_figure=figure_text(ix, lead, context=False) if lead is not None else "",
+            figures_zh=_distinct([figure_text(ix, o, context=False, lang="zh") for o in obs if o is not lead]),
+            lead_figure_zh=figure_text(ix, lead, context=False, lang="zh") if lead is not None else "",
+            types_zh=ix.type_labels(iri, "zh"),
+            quotes=_unique([*(ix.quotes.get(lead.iri, []) if lead is not None else []), *ix.quotes.get(iri, [])]),
             alt=list(ix.alt.get(iri, [])),
             count=float(count) if count is not None else None,
             count_text=count_text,
+            count_zh=count_zh,
         )
         if k == "figure":
             o = self.obs_by_iri.get(iri)
             if o is not None:
                 n.figures = [figure_text(ix, o)]
+                n.figures_zh = [figure_text(ix, o, lang="zh")]
                 if o.value is not None and local_name(o.dims.get("measure", "")) == "count" and not o.derived:
                     n.count = float(o.value)
                 n.quotes = list(ix.quotes.get(iri, []))
@@ -250,6 +277,35 @@ class Context:
         if measure == "average-duration":
             return f"{pre}{fmt_number(v)} days", f"{pre}{fmt_number(v)} 日"
         return f"{pre}{fmt_number(v)} {unit_en}", f"{pre}{fmt_number(v)} {unit_zh}"
+
+
+def figure_order(observations: list[Obs], lead: Obs | None) -> list[Obs]:
+    """A node's figures in the order a reader wants them: its headline first, then stated before derived
+    figures, the latest period first."""
+    out = sorted(observations, key=_obs_order)
+    out.sort(key=lambda o: o.period, reverse=True)  # stable: keeps the measure order within a period
+    out.sort(key=lambda o: (o is not lead, o.derived))
+    return out
+
+
+def _distinct(texts: list[str]) -> list[str]:
+    """Texts without repeats, in their order (several observations can read the same: "cases: increase").
+
+    >>> _distinct(["a", "b", "a"])
+    ['a', 'b']
+    """
+    return list(dict.fromkeys(texts))
+
+
+def _unique(quotes: Iterable[Quote]) -> list[Quote]:
+    """Quotes without repeats of the same sentence (the first one kept)."""
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        if q.text not in seen:
+            seen.add(q.text)
+            out.append(q)
+    return out
 
 
 def _obs_order(o: Obs) -> tuple[str, int, str]:
@@ -324,9 +380,10 @@ def derivation_flows(store: ox.Store, ctx: Context) -> tuple[list[Flow], dict[st
         stated = list(ix.statement_quotes.get((a, p, b), []))
         if p == IPG + "derivesFrom":
             value = None if a in breakdown_in else count(a)
-            flows.append(Flow(b, a, "derives", value, stated + (obs_quotes(a) if value is not None else [])))
+            quotes = _unique([*(obs_quotes(a) if value is not None else []), *stated])
+            flows.append(Flow(b, a, "derives", value, quotes))
         else:
-            flows.append(Flow(a, b, "component", count(a), stated + obs_quotes(a)))
+            flows.append(Flow(a, b, "component", count(a), _unique([*obs_quotes(a), *stated])))
     for cat, observations in sorted(breakdown_in.items()):
         for o in sorted(observations, key=lambda o: o.dims["breakdown"]):
             flows.append(Flow(o.dims["breakdown"], cat, "breakdown", o.value, list(ix.quotes.get(o.iri, []))))
@@ -350,7 +407,7 @@ def derivation_view(store: ox.Store, ctx: Context) -> View:
             kind = fn if fn in FUNCTION_KINDS else "all-functions"
             node = ctx.node(iri, kind)
             if kind == "source":
-                node.figures = []
+                node.figures, node.figures_zh = [], []
             view.add_node(node)
     for f in flows:
         label = {"derives": "derives", "component": "part of", "breakdown": ""}[f.relation]
@@ -376,7 +433,9 @@ def derivation_view(store: ox.Store, ctx: Context) -> View:
         if f.relation == "breakdown" and f.value is not None:
             n = view.nodes[f.source]
             n.count, n.count_text = float(f.value), fmt_number(f.value)
+            n.count_zh = n.count_text
             n.figures.append(f"{fmt_number(f.value)} to “{view.nodes[f.target].en}”")
+            n.figures_zh.append(f"{fmt_number(f.value)} 计入“{view.nodes[f.target].zh or view.nodes[f.target].en}”")
     view.kinds = {k: v for k, v in FUNCTION_KINDS.items() if k in view.kind_counts()}
     view.meta["flows"] = flows
     return view
@@ -462,6 +521,7 @@ def ontology_view(ctx: Context) -> View:
                 parents[s].append(o)
             else:  # another vocabulary's class: in the tooltip, not drawn (it would tie unrelated trees)
                 node.figures.append(f"subclass of {curie(o)} ({ix.label(o)})")
+                node.figures_zh.append(f"{curie(o)}（{ix.label(o, 'zh')}）的子类")
     for iri, types in sorted(ix.types.items()):
         if OWL + "Class" in types and is_data_iri(iri):
             view.add_node(ctx.node(iri, "class"))
@@ -631,6 +691,8 @@ def entity_view(store: ox.Store, ctx: Context, focus: str, depth: int) -> View:
         "entity",
         f"Around “{label}”",
         f"{VIEWS['entity']}: {curie(iri)}, depth {depth}",
+        title_zh=f"“{whole.nodes[iri].zh or label}”周边",
+        description_zh=f"一个实体的周边：{curie(iri)}，{depth} 步以内",
     )
     for k in sorted(near, key=lambda k: (lengths.get(k, depth + 1), k)):
         view.add_node(whole.nodes[k])
@@ -715,4 +777,6 @@ def _build(store: ox.Store, ctx: Context, name: str, focus: str | None, depth: i
         if not focus:
             raise InputError("the entity view needs --focus TERM (an IRI, a CURIE, or an English or Chinese label)")
         return entity_view(store, ctx, focus, depth)
-    return builders[name]()
+    view = builders[name]()
+    view.title_zh, view.description_zh = VIEWS_ZH[name]
+    return view
