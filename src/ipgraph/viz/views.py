@@ -734,6 +734,8 @@ def build_view(
     if chosen is not None:
         view.meta["report"] = chosen
         view.title = f"{view.title} — {chosen}"
+        if view.title_zh:
+            view.title_zh = f"{view.title_zh} — {chosen}"
     return view
 
 
