@@ -734,8 +734,9 @@ def build_view(
     if chosen is not None:
         view.meta["report"] = chosen
         view.title = f"{view.title} — {chosen}"
-        if view.title_zh:
-            view.title_zh = f"{view.title_zh} — {chosen}"
+        named_zh = ix.zh.get(PREFIXES["report"] + chosen, "")  # the report's Chinese name, when the data gives one
+        if view.title_zh and named_zh:
+            view.title_zh = f"{view.title_zh}：{named_zh}"
     return view
 
 
