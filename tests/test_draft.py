@@ -227,7 +227,7 @@ def test_periods_article_numbers_and_totals_over_years(vocabulary: Vocabulary) -
     )
     found = {f.written: f for s in split_sentences(text) for f in read_figures(text, s, "2023") if not f.is_year}
     assert found["5,000"].period == "2021"
-    assert found["1,200"].skipped == "a total over several years (a period is one year)"
+    assert found["1,200"].skipped is None and found["1,200"].period == "2019-2023", "a total over the span"
     assert found["217"].skipped == "an article number"
     assert found["第二百一十七条"].skipped == "an article number"
 
@@ -338,3 +338,14 @@ def test_the_year_a_change_is_compared_with_is_its_base_not_its_period(vocabular
                 assert (p.figure.period, p.figure.base_period) == ("2024", "2021")
                 return
     raise AssertionError("12.0 not drafted")
+
+
+def test_a_total_over_a_span_of_years_gets_the_span_as_its_period(vocabulary: Vocabulary) -> None:
+    text = (
+        "The procuratorates took in 431 criminal cases in 2021.\n"
+        "Over the five years from 2017 to 2021 they took in 1,846 such cases in all.\n"
+        "2017年至2021年，累计受理侵犯知识产权犯罪案件1846件。"
+    )
+    periods = [(p.figure.written, p.figure.period) for b in propose(text, vocabulary, "2021") for p in b.proposals]
+    assert ("431", "2021") in periods
+    assert ("1,846", "2017-2021") in periods and ("1846件", "2017-2021") in periods

@@ -64,6 +64,12 @@ YEAR_CONTEXT = re.compile(r"(?:\b(?:in|of|since|from|with|to|than|year|until|by|
 BASE_YEAR = re.compile(
     r"(?:compar\w* (?:with|to)|than|over|from)\s+(?:in\s+)?(?:that of\s+|the same period of\s+)?(\d{4})"
 )
+#: A span of years a sentence names: "from 2017 to 2021", "2017—2021年", "2017年至2021年".
+SPAN = re.compile(
+    r"from\s+((?:19|20)\d\d)\s+(?:to|through|until)\s+((?:19|20)\d\d)|((?:19|20)\d\d)年?\s*[-–—至到]\s*((?:19|20)\d\d)年"
+)
+#: Words that make a count the total over such a span.
+TOTAL_OVER_SPAN = re.compile(r"\bin all\b|\bin total\b|\baltogether\b|\bcumulative(?:ly)?\b|累计|合计|总计|共计")
 PREVIOUS_YEAR = re.compile(r"previous year|last year|year[- ]on[- ]year|prior year|同比|上年|去年|上一年")
 
 
@@ -292,10 +298,6 @@ def _not_a_figure(kind: str, written: str, before: str, after: str) -> str | Non
         return "a rule, not a figure"
     if re.search(r"\b(?:Articles?|Art\.|Arts\.|Paragraph|Item)\s*$", before, re.IGNORECASE):
         return "an article number"
-    if re.search(r"\bfrom (?:19|20)\d\d to (?:19|20)\d\d\b|\bover the (?:past )?\w+ years\b", before) and not re.match(
-        r"[^,;.]{0,45}?\bin (?:19|20)\d\d\b", after
-    ):
-        return "a total over several years (a period is one year)"
     return None
 
 
@@ -526,6 +528,9 @@ def _periods(f: Figure, s: str, report_period: str, figures: list[Figure]) -> No
             before_years = []  # "rose from 2 in 2023 to 4": the year is the first figure's
         if before_years and 1900 <= before_years[-1].value <= 2100:
             f.period = str(int(before_years[-1].value))
+    span = SPAN.search(s)
+    if near is None and span and TOTAL_OVER_SPAN.search(s) and f.measure in (None, "count"):
+        f.period = f"{span.group(1) or span.group(3)}-{span.group(2) or span.group(4)}"  # "from 2017 to 2021 … in all"
     if f.measure in ("change-rate", "change-multiple", "change-amount"):
         tail = s[f.local :]
         m = BASE_YEAR.search(tail[:80])
