@@ -187,6 +187,9 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--entities", type=int, default=100, help="entities in the mix")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "serve.json")
+    ap.add_argument(
+        "--also-workers", type=int, nargs="*", default=[], help="also run the varied mix with these worker counts"
+    )
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     try:
@@ -263,11 +266,14 @@ def main() -> int:
         ipgraph_run("ipgraph_serve_no_cache", ["--cache-size", "1"], "sparql")
         ipgraph_run("ipgraph_serve_pages", [], "pages")
         ipgraph_run("ipgraph_serve_varied", [], "varied")
+        for n in args.also_workers:
+            ipgraph_run(f"ipgraph_serve_varied_{n}_workers", ["--workers", str(n)], "varied")
         for name, against in (
             ("ipgraph_serve", "oxigraph_server"),
             ("ipgraph_serve_no_cache", "oxigraph_server"),
             ("ipgraph_serve_pages", "oxigraph_server"),
             ("ipgraph_serve_varied", "oxigraph_server_varied"),
+            *((f"ipgraph_serve_varied_{n}_workers", "oxigraph_server_varied") for n in args.also_workers),
         ):
             r, ref = results[name], results[against]
             assert isinstance(r, dict) and isinstance(ref, dict)
