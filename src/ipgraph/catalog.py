@@ -82,7 +82,7 @@ def period_iri(name: str, value: str) -> str:
     period = period_of_slug(slug) or period_of_slug(slug.lower())
     if period is None:
         raise ValueError(f"parameter {name!r} takes a period: {NOTATION}, not {value!r}")
-    return str(period.iri)
+    return PERIOD_BASE + period.slug
 
 
 def unknown_report_message(iri: str, known: list[str]) -> str:

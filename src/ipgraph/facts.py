@@ -249,8 +249,9 @@ def _parse_entity(path: Path, raw: dict[str, Any], default: Where) -> EntityDef:
     return EntityDef(raw["id"], types, labels, alt, raw.get("definition"), props, ew, raw.get("source"))
 
 
-def _data_files(folder: Path, what: str) -> list[Path]:
-    """The ``*.yaml`` files of a folder, sorted; ``*.yml`` and sub-folders are errors, dot-files are left alone."""
+def _data_files(folder: Path, what: str, no_folders: str) -> list[Path]:
+    """The ``*.yaml`` files of a folder, sorted; ``*.yml`` and sub-folders are errors (``what`` names the files,
+    ``no_folders`` says what to do with a sub-folder), dot-files and files of other kinds are left alone."""
     files: list[Path] = []
     for name in list_folder(folder):
         path = folder / name
@@ -260,7 +261,7 @@ def _data_files(folder: Path, what: str) -> list[Path]:
             stem = name.rsplit(".", 1)[0]
             raise InputError(f"{what} end in {FACT_SUFFIX}: rename it {stem}{FACT_SUFFIX}", path)
         if is_folder(path):
-            raise InputError(f"a {what.split()[0]} folder holds no sub-folders: move its files up", path)
+            raise InputError(no_folders, path)
         if name.endswith(FACT_SUFFIX):
             files.append(path)
     return files
@@ -278,7 +279,7 @@ def load_shared(data_dir: Path) -> SharedData | None:
         return None
     sources: dict[str, SharedSource] = {}
     pending: list[tuple[EntityDef, str | None]] = []
-    for path in _data_files(folder, "shared data files"):
+    for path in _data_files(folder, "shared data files", "a shared folder holds no sub-folders: move its files up"):
         doc = load_yaml(path, "shared")
         first: str | None = None
         for raw in doc.get("sources") or []:
@@ -309,19 +310,8 @@ def report_files(folder: Path) -> list[Path]:
     YAML file with another ending (``part-1.yml``) or a sub-folder is an error, so that nothing is silently left
     out of the build.
     """
-    files: list[Path] = []
-    for name in list_folder(folder):
-        path = folder / name
-        if name.startswith("."):
-            continue
-        if name.lower().endswith((".yml", ".yaml")) and not name.endswith(FACT_SUFFIX):
-            stem = name.rsplit(".", 1)[0]
-            raise InputError(f"fact files end in {FACT_SUFFIX}: rename it {stem}{FACT_SUFFIX}", path)
-        if is_folder(path):
-            raise InputError("a report folder holds no sub-folders: move its fact files into the report folder", path)
-        if name.endswith(FACT_SUFFIX) and name not in (REPORT_FILE, EXCLUSIONS_FILE):
-            files.append(path)
-    return files
+    no_folders = "a report folder holds no sub-folders: move its fact files into the report folder"
+    return [p for p in _data_files(folder, "fact files", no_folders) if p.name not in (REPORT_FILE, EXCLUSIONS_FILE)]
 
 
 def load_report(folder: Path) -> ReportDef:

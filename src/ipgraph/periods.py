@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
-from rdflib.term import Node
-
-from ipgraph.namespace import IPG
 from ipgraph.prefixes import ID_BASE, PREFIXES
 
+if TYPE_CHECKING:  # rdflib is imported where triples are made, not on the query path (``--param period=2023``)
+    from rdflib import URIRef
+    from rdflib.term import Node
+
 PERIOD_BASE = ID_BASE + "period/"
-DCTERMS_PERIOD = URIRef(PREFIXES["dcterms"] + "PeriodOfTime")
+DCTERMS_PERIOD = PREFIXES["dcterms"] + "PeriodOfTime"
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -97,6 +98,8 @@ class Period:
     @property
     def iri(self) -> URIRef:
         """``period:<slug>``."""
+        from rdflib import URIRef
+
         return URIRef(PERIOD_BASE + self.slug)
 
     @property
@@ -149,10 +152,14 @@ class Period:
 
     def triples(self) -> list[tuple[Node, Node, Node]]:
         """What the graph says about the period: its type, labels, notation, bounds and contained years."""
+        from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+
+        from ipgraph.namespace import IPG
+
         s = self.iri
         out: list[tuple[Node, Node, Node]] = [
             (s, RDF.type, IPG.Period),
-            (s, RDF.type, DCTERMS_PERIOD),
+            (s, RDF.type, URIRef(DCTERMS_PERIOD)),
             (s, RDFS.label, Literal(self.label_en, lang="en")),
             (s, RDFS.label, Literal(self.label_zh, lang="zh")),
             (s, SKOS.notation, Literal(self.slug)),

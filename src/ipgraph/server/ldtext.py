@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ipgraph.periods import MONTHS
+
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -184,21 +186,6 @@ _VERDICT_WORDS: dict[str, tuple[str, str]] = {
     "undetermined": ("Undetermined: the figures cannot settle it either way.", "无法判定：现有数据不足以判断。"),
 }
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 def ui(key: str, lang: str) -> str:
     """A word of the pages in ``lang`` ('en' or 'zh').
@@ -257,7 +244,7 @@ def month_day(text: str, lang: str, year: str | None = None) -> str:
     month, day = int(m.group(2)), int(m.group(3))
     if lang == "zh":
         return (f"{y}年" if y else "") + f"{month}月{day}日"
-    return f"{day} {_MONTHS[month - 1]}" + (f" {y}" if y else "")
+    return f"{day} {MONTHS[month - 1]}" + (f" {y}" if y else "")
 
 
 def plural(noun: str) -> str:

@@ -89,6 +89,19 @@ class Flag:
         """The circled number drawn on the chart."""
         return CIRCLED[self.number - 1] if self.number <= len(CIRCLED) else f"({self.number})"
 
+    def data(self, **where: str) -> dict[str, Any]:
+        """What a chart's inert JSON says of the flag, with where it is drawn (``group=…`` or ``node=…``)."""
+        return {
+            "number": self.number,
+            **where,
+            "check": self.check.iri,
+            "kind": self.check.kind,
+            "expression": self.check.expression,
+            "sections": list(self.check.sections),
+            "en": self.en,
+            "zh": self.zh,
+        }
+
 
 @dataclass
 class Group:
@@ -530,17 +543,5 @@ def chart_spec(chart: BarChart) -> dict[str, Any]:
         "percent": chart.percent,
         "periods": list(chart.periods),
         "groups": groups,
-        "flags": [
-            {
-                "number": f.number,
-                "group": g.en,
-                "check": f.check.iri,
-                "kind": f.check.kind,
-                "expression": f.check.expression,
-                "sections": list(f.check.sections),
-                "en": f.en,
-                "zh": f.zh,
-            }
-            for g, f in chart.flags
-        ],
+        "flags": [f.data(group=g.en) for g, f in chart.flags],
     }

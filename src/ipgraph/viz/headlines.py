@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ipgraph.periods import MONTHS
 from ipgraph.prefixes import PREFIXES
 from ipgraph.viz.bars import Change
 from ipgraph.viz.figures import fmt_number, plural
@@ -24,20 +25,6 @@ from ipgraph.viz.verdicts import Verdicts
 IPG = PREFIXES["ipg"]
 DCTERMS = "http://purl.org/dc/terms/"
 _NOT_TOP = (IPG + "isComponentOf", IPG + "derivesFrom")
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 HEADLINES_PER_REPORT = 4
 
 
@@ -143,7 +130,7 @@ def issued_text(value: str) -> str:
     if not m:
         return value
     year, month, day = m.groups()
-    text = f"{int(day)} {_MONTHS[int(month) - 1]}"
+    text = f"{int(day)} {MONTHS[int(month) - 1]}"
     return f"{text} {year}" if year else f"{text} (year not given)"
 
 

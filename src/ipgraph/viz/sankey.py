@@ -324,18 +324,5 @@ def sankey_spec(
             {"source": lk.source, "target": lk.target, "value": str(lk.value) if lk.value is not None else None}
             for lk in links
         ],
-        "flags": [
-            {
-                "number": f.number,
-                "node": n.id,
-                "check": f.check.iri,
-                "kind": f.check.kind,
-                "expression": f.check.expression,
-                "sections": list(f.check.sections),
-                "en": f.en,
-                "zh": f.zh,
-            }
-            for n in nodes.values()
-            for f in n.flags
-        ],
+        "flags": [f.data(node=n.id) for n in nodes.values() for f in n.flags],
     }
