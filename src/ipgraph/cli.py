@@ -57,10 +57,10 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         for text_id in [None, *(t.id for t in report.texts)]:  # the source text, then each edition or news item
             key = report.text_key(text_id)
             cov = report_coverage(report, result.sources[key], result.quote_spans.get(key, []))
-            name = rid if text_id is None else f"{rid} ({text_id}: {result.sources[key].path.name})"
+            name = rid if text_id is None else f"{rid} ({text_id})"  # a line fits 100 columns
             print(
-                f"{name}: {cov.total} numbers, {cov.covered} covered by quotes, {cov.excluded} excluded with a "
-                f"reason, {len(cov.uncovered)} uncovered ({cov.ratio:.1%} covered or excluded)"
+                f"{name}: {cov.total} numbers, {cov.covered} covered, {cov.excluded} excluded with a reason, "
+                f"{len(cov.uncovered)} uncovered ({cov.ratio:.1%})"
             )
             for u in cov.uncovered:
                 print(f"  line {u.line}: {u.mention.text!r} in “…{u.context}…”")
