@@ -77,7 +77,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from ipgraph.build import build
 
     data, notes = _data_and_notes(args)
-    summary = build(data, args.out, args.ontology, validate=not args.no_validate)
+    summary = build(data, args.out, args.ontology, validate=not args.no_validate, full=args.full)
     print("\n".join([*notes, summary.text()]))
     return EXIT_OK if summary.conforms else EXIT_NOT_CONFORMING
 
@@ -363,6 +363,11 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
         "--out", type=_path, default=os.path.join(root, "build"), help="output directory (default: %(default)s)"
     )
     p.add_argument("--no-validate", action="store_true", help="skip SHACL, health queries and Data Cube checks")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="build every report again (default: reuse the previous build's parts of unchanged reports)",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser(

@@ -133,9 +133,51 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class OntologyIndex:
+    """What resolving data needs to know of the ontology, computed once for every report of a build."""
+
+    graph: Graph
+    subjects: set[URIRef]
+    object_props: set[Node]
+    datatype_props: set[Node]
+    classes: set[Node]
+    concept_classes: set[Node]
+
+    @classmethod
+    def of(cls, ontology: Graph) -> OntologyIndex:
+        """The index of an ontology graph."""
+        return cls(
+            ontology,
+            {s for s in ontology.subjects() if isinstance(s, URIRef)},
+            set(ontology.subjects(RDF.type, OWL.ObjectProperty)),
+            set(ontology.subjects(RDF.type, OWL.DatatypeProperty)),
+            set(ontology.subjects(RDF.type, OWL.Class)),
+            {c for c in ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept) if c is not None},
+        )
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of an identifier that no data read so far defines (a later report may): checked when all are read."""
+
+    iri: str
+    path: str
+    line: int
+    shown: str
+
+
 class _Builder:
-    def __init__(self, ontology: Graph, reports: list[ReportDef], shared: list[SharedData] | None = None) -> None:
-        self.ontology = ontology
+    def __init__(
+        self,
+        ontology: Graph | OntologyIndex,
+        reports: list[ReportDef],
+        shared: list[SharedData] | None = None,
+        known: dict[URIRef, str] | None = None,
+        include_ontology: bool = True,
+    ) -> None:
+        index = ontology if isinstance(ontology, OntologyIndex) else OntologyIndex.of(ontology)
+        self.ontology = index.graph
         self.reports = reports
         self.shared = shared or []
         self.ds = Dataset()
@@ -144,12 +186,17 @@ class _Builder:
         self.facts = self.ds.graph(GRAPH_FACTS)
         self.prov = self.ds.graph(GRAPH_PROVENANCE)
         self.onto_graph = self.ds.graph(GRAPH_ONTOLOGY)
-        self.onto_subjects = {s for s in ontology.subjects() if isinstance(s, URIRef)}
-        self.object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-        self.datatype_props = set(ontology.subjects(RDF.type, OWL.DatatypeProperty))
-        self.classes = set(ontology.subjects(RDF.type, OWL.Class))
-        self.concept_classes = set(ontology.transitive_subjects(RDFS.subClassOf, SKOS.Concept))
+        self.include_ontology = include_ontology
+        self.onto_subjects = index.subjects
+        self.object_props = index.object_props
+        self.datatype_props = index.datatype_props
+        self.classes = index.classes
+        self.concept_classes = index.concept_classes
         self.entities: dict[URIRef, EntityDef] = {}
+        #: entities defined elsewhere (shared data, other reports): identifier -> where ("path:line")
+        self.known: dict[URIRef, str] = known if known is not None else {}
+        #: with ``known`` given, uses of identifiers no data read so far defines, to check once all are read
+        self.pending: list[Reference] | None = [] if known is not None else None
         self.statement_quotes: dict[tuple[Node, Node, Node], set[URIRef]] = {}
         self.result = BuildResult(self.ds)
 
@@ -187,7 +234,10 @@ class _Builder:
         prefix = str(iri)[len(ID_BASE) :].split("/", 1)[0]
         if prefix in ("section", "quote", "obs", "dataset", "statement", "source", "reference", "check"):
             return
-        if iri in self.onto_subjects or iri in self.entities:
+        if iri in self.onto_subjects or iri in self.entities or iri in self.known:
+            return
+        if self.pending is not None:
+            self.pending.append(Reference(str(iri), str(where.path), where.line, shown))
             return
         hint = " (code lists are in ontology/ipgraph.ttl)" if prefix in ONTOLOGY_PREFIXES else ""
         raise where.error(f"{shown} is used but never defined{hint}")
@@ -309,6 +359,8 @@ class _Builder:
                 raise ent.where.error(f"unknown identifier prefix in {ent.id!r}")
             if iri in self.onto_subjects:
                 raise ent.where.error(f"{ent.id} is defined by the ontology; do not define it again")
+            if iri in self.known:
+                raise ent.where.error(f"{ent.id} is already defined at {self.known[iri]}")
             if iri in self.entities:
                 first = self.entities[iri]
                 shared = " (shared data: mention it instead of defining it)" if first.source is not None else ""
@@ -535,8 +587,9 @@ class _Builder:
 
     # ------------------------------------------------------------------ everything
     def build(self) -> BuildResult:
-        for t in self.ontology:
-            self.onto_graph.add(t)
+        if self.include_ontology:
+            for t in self.ontology:
+                self.onto_graph.add(t)
         for report in self.reports:
             self.result.reports[report.id] = report
             self.result.sources[report.id] = SourceText.from_file(report.source_path)

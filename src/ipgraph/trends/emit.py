@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -36,11 +37,18 @@ def _report_of(dataset: str) -> str:
     return local(dataset).removesuffix("-trends")
 
 
-def derive_into(ds: Dataset) -> Engine:
-    """Run every derivation and check on the facts of ``ds`` and add them to its derived graph."""
+def derive_into(ds: Dataset, structure: Structure | None = None) -> Engine:
+    """Run every derivation and check on the facts of ``ds`` and add them to its derived graph.
+
+    ``structure`` is what the ontology says of parts and wholes (:meth:`Structure.from_graph`); without it, it is
+    read from the ontology graph of ``ds``. The reports' own definitions are read from ``ds`` either way.
+    """
     facts = ds.graph(GRAPH_FACTS)
     union = Dataset(store=ds.store, default_union=True)  # a view over every named graph, nothing copied
-    structure = Structure.from_graph(ds.graph(URIRef("https://w3id.org/ipgraph/graph/ontology")))
+    if structure is None:
+        structure = Structure.from_graph(ds.graph(URIRef("https://w3id.org/ipgraph/graph/ontology")))
+    else:
+        structure = dataclasses.replace(structure, report_components={}, report_definitions={})
     structure.add_report_definitions(union)  # a report's own definitions apply to its figures only
     engine = Engine(load_observations(union), structure)
     engine.run()
@@ -57,7 +65,7 @@ def derive_into(ds: Dataset) -> Engine:
             out.remove((period, None, None))  # the facts describe it already; the derived graph names it only
     for c in engine.checks:
         rid = _report_of(next((dataset_of[o] for o in c.observations if o in dataset_of), "x"))
-        _emit_check(out, c, rid, union)
+        emit_check(out, c, rid, union)
     for rid in sorted(datasets):
         dset = id_iri("dataset", f"{rid}-derived")
         out.add((dset, RDF.type, URIRef(QB + "DataSet")))
@@ -112,7 +120,8 @@ def _emit_derived(out: object, d: Derived, rid: str, entity_iri: Mapping[str, ob
         out.add((iri, PROV_DERIVED, s))
 
 
-def _emit_check(out: object, c: Check, rid: str, union: Dataset) -> None:
+def emit_check(out: object, c: Check, rid: str, union: Dataset) -> None:
+    """Write one consistency check (with the quotes of the figures it compares) into the graph ``out``."""
     from rdflib import Graph
 
     assert isinstance(out, Graph)

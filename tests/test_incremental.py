@@ -1,0 +1,91 @@
+"""Builds report by report: unchanged reports are reused, and the result is the same as building everything."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ipgraph import parts
+from ipgraph.build import _reusable, build
+from ipgraph.parts import PartInfo, across_groups, merge_sorted
+
+from .conftest import DATA, FIXTURES, ONTOLOGY
+
+DUMPS = ("ipgraph.nq", "ipgraph.nt", "ipgraph.ttl", "ipgraph.trig", "ipgraph.jsonld", "manifest.json")
+
+
+def _data(tmp_path: Path) -> list[Path]:
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(FIXTURES, tmp_path / "fixtures")
+    return [tmp_path / "data", tmp_path / "fixtures"]
+
+
+def test_a_changed_report_is_built_again_alone_and_the_result_equals_a_full_build(tmp_path: Path) -> None:
+    dirs = _data(tmp_path)
+    out = tmp_path / "build"
+    first = build(dirs, out, ONTOLOGY, validate=False)
+    reports = len([p for p in (out / "parts").glob("*.nq") if not p.name.startswith("_")])
+    assert first.reused == 0 and reports == 8
+    again = build(dirs, out, ONTOLOGY, validate=False)
+    assert again.reused == reports  # nothing changed: every part is used again
+    yaml = tmp_path / "fixtures" / "reports" / "invented-minhang-2023" / "report.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    changed = text.replace("not a real publication.", "not a real publication (edited).", 1)
+    assert changed != text
+    yaml.write_text(changed, encoding="utf-8")
+    third = build(dirs, out, ONTOLOGY, validate=False)
+    assert third.reused == reports - 1
+    assert "not a real publication (edited)." in (out / "ipgraph.nq").read_text(encoding="utf-8")
+    full = build(dirs, tmp_path / "full", ONTOLOGY, validate=False, full=True)
+    assert full.reused == 0
+    for name in DUMPS:
+        assert (out / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
+    assert third.counts == full.counts
+
+
+def test_parts_made_without_checks_are_not_reused_by_a_checked_build(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(DATA, out, ONTOLOGY, validate=False)
+    checked = build(DATA, out, ONTOLOGY, validate=True)
+    assert checked.reused == 0 and checked.conforms
+    assert build(DATA, out, ONTOLOGY, validate=True).reused == 1
+
+
+def test_a_report_using_a_rebuilt_reports_entity_is_rebuilt_too(tmp_path: Path) -> None:
+    a = PartInfo("report-a", "h1", entities={"https://w3id.org/ipgraph/id/inst/x": "a.yaml:3"})
+    b = PartInfo("report-b", "h2", uses=["https://w3id.org/ipgraph/id/inst/x"])
+    c = PartInfo("report-c", "h3")
+    for info in (a, b, c):
+        info.write(tmp_path)
+        (tmp_path / f"{info.report}.nq").write_text("", encoding="utf-8")
+    folders = [tmp_path / "reports" / name for name in ("report-a", "report-b", "report-c")]
+    same = {"report-a": "h1", "report-b": "h2", "report-c": "h3"}
+    assert sorted(_reusable(folders, same, tmp_path, validate=False)) == ["report-a", "report-b", "report-c"]
+    a_changed = {**same, "report-a": "new"}
+    assert sorted(_reusable(folders, a_changed, tmp_path, validate=False)) == ["report-c"]
+
+
+def test_reports_stating_the_same_figure_are_compared_as_one_group() -> None:
+    a = PartInfo("a", "", stated=["k1", "k2"])
+    b = PartInfo("b", "", stated=["k3"], derived=["k1"])  # b implies a figure a states
+    c = PartInfo("c", "", stated=["k9"])
+    d = PartInfo("d", "", stated=["k9"])
+    e = PartInfo("e", "", stated=["k5"], derived=["k5"])  # its own figure: nothing to compare with
+    assert across_groups([a, b, c, d, e]) == [["a", "b"], ["c", "d"]]
+
+
+@pytest.mark.parametrize("fan_in", [2, 200])
+def test_merging_sorted_parts_keeps_each_line_once_in_order(
+    tmp_path: Path, fan_in: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parts, "_MERGE_FAN_IN", fan_in)  # 2: merged in rounds, through scratch files
+    files = []
+    for i, lines in enumerate((["a\n", "c\n", "e\n"], ["b\n", "c\n"], [], ["a\n", "f\n"])):
+        path = tmp_path / f"{i}.nq"
+        path.write_text("".join(lines), encoding="utf-8")
+        files.append(path)
+    merge_sorted(files, tmp_path / "out.nq")
+    assert (tmp_path / "out.nq").read_text(encoding="utf-8") == "a\nb\nc\ne\nf\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
