@@ -251,7 +251,7 @@ _BUILD_TIME = re.compile(r"([\w+]+) (\d+\.\d+)s")
 
 def build_once(data: Path, out: Path) -> dict[str, Any]:
     """One ``ipgraph build`` process: its printed stage times, triples, wall time and peak memory."""
-    run = run_child(ipgraph("build", "--data", str(data), "--out", str(out)))
+    run = run_child(ipgraph("build", "--full", "--data", str(data), "--out", str(out)))
     if run.code != 0:
         raise RuntimeError(f"ipgraph build failed ({run.code}):\n{run.output[-2000:]}")
     stages = {k: float(v) for k, v in _BUILD_TIME.findall(run.output.split("time:")[-1])}

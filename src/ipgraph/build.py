@@ -192,28 +192,39 @@ def _report_folders(dirs: Sequence[Path]) -> list[Path]:
 
 
 def _base_digest(dirs: Sequence[Path], ontology_path: Path) -> str:
-    """The digest of what every part rests on: ipgraph's code and rules, the ontology, shared data and links."""
+    """The digest of what every part rests on: ipgraph's code and rules and the ontology."""
     from ipgraph import resources
     from ipgraph.validate import SHAPES
 
-    files = [ontology_path, SHAPES, *sorted(Path(resources.checks_dir()).glob("*.rq"))]
+    return files_digest([ontology_path, SHAPES, *sorted(Path(resources.checks_dir()).glob("*.rq"))], code_digest())
+
+
+def _shared_digest(dirs: Sequence[Path], base: str) -> str:
+    """``base`` and the shared data and links: what the check of the ontology and the shared data rests on."""
+    files: list[Path] = []
     for d in dirs:
         for sub in ("shared", "links"):
             folder = d / sub
             if os.path.isdir(folder):
                 files += sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    return files_digest(files, code_digest())
+    return files_digest(files, base)
 
 
-def _reusable(folders: Sequence[Path], digests: dict[str, str], old: Path, validate: bool) -> dict[str, PartInfo]:
-    """The parts of the earlier build at ``old`` that can be used again: same inputs, and every other report whose
-    entities they use unchanged too (and, for a checked build, checked when they were made)."""
+def _reusable(
+    folders: Sequence[Path], digests: dict[str, str], old: Path, validate: bool, ctx: PartContext | None = None
+) -> dict[str, PartInfo]:
+    """The parts of the earlier build at ``old`` that can be used again: same inputs, the shared entities they use
+    described as before (``ctx``), every other report whose entities they use unchanged too, and, for a checked
+    build, checked when they were made."""
     earlier = {f.name: info for f in folders if (info := PartInfo.read(old, f.name)) is not None}
     definer = {iri: rid for rid, info in earlier.items() for iri in info.entities}
     found = {
         rid: info
         for rid, info in earlier.items()
-        if info.hash == digests[rid] and info.report == rid and (info.validated or not validate)
+        if info.hash == digests[rid]
+        and info.report == rid
+        and (info.validated or not validate)
+        and (ctx is None or ctx.shared_digest(info.uses) == info.shared)
     }
     changed = True
     while changed:  # a part that uses a rebuilt report's entity is rebuilt too
@@ -243,7 +254,7 @@ def _build_into(
     base = _base_digest(dirs, ontology_path)
     digests = {f.name: report_digest(f, base) for f in folders}
     old_parts = target.path / PARTS_DIR
-    reuse = {} if full or not old_parts.is_dir() else _reusable(folders, digests, old_parts, validate)
+    reuse = {} if full or not old_parts.is_dir() else _reusable(folders, digests, old_parts, validate, ctx)
     timings["read+resolve"] += time.perf_counter() - t0
     problems: list[str] = []
     out = target.path
@@ -252,12 +263,13 @@ def _build_into(
     try:
         parts.mkdir()
         (parts / f"{BASE_PART}.nq").write_text(base_nquads(ctx), encoding="utf-8")
-        base_checked = not full and _base_checked(old_parts, base)
+        base_all = _shared_digest(dirs, base)
+        base_checked = not full and _base_checked(old_parts, base_all)
         if validate and not base_checked:  # the ontology and shared data, checked again only when they changed
             t = time.perf_counter()
             problems += validate_base(ctx)
             timings["validate"] += time.perf_counter() - t
-        marker = {"hash": base, "validated": validate or base_checked}
+        marker = {"hash": base_all, "validated": validate or base_checked}
         (parts / f"{BASE_PART}.json").write_text(json.dumps(marker, sort_keys=True) + "\n", encoding="utf-8")
         infos: list[PartInfo] = []
         seen: dict[str, Path] = {}

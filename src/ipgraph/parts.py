@@ -58,6 +58,7 @@ class PartInfo:
     stated: list[str] = field(default_factory=list)  # digests of its stated figures' dimensions (entity aside)
     derived: list[str] = field(default_factory=list)  # digests of its derived values' dimensions (entity aside)
     sources: dict[str, str] = field(default_factory=dict)  # text key -> sha256
+    shared: str = ""  # digest of the shared entities it uses, as the shared data describes them
     validated: bool = True  # False: its shapes are checked once every report is read (it uses a later one's)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -112,7 +113,8 @@ def files_digest(paths: Iterable[Path], seed: str = "") -> str:
 
 
 def report_digest(folder: Path, base: str) -> str:
-    """The digest of a report's inputs: every file of its folder and the texts it names, on top of ``base``."""
+    """The digest of a report's inputs: every file of its folder and the texts it names, on top of ``base`` (the
+    shared entities it uses are compared apart: :meth:`PartContext.shared_digest`)."""
     from ipgraph.facts import REPORT_FILE
     from ipgraph.yamlread import load_file
 
@@ -167,6 +169,18 @@ class PartContext:
             out += list(self.base.graph(name))
         return out
 
+    def shared_digest(self, uses: Iterable[str]) -> str:
+        """A digest of how the shared data describes the entities of ``uses`` that it defines."""
+        facts, prov = self.base.graph(GRAPH_FACTS), self.base.graph(GRAPH_PROVENANCE)
+        lines: list[str] = []
+        for text in uses:
+            iri = URIRef(text)
+            if self.definer.get(iri) == BASE_PART:
+                lines += [
+                    f"{s.n3()} {p.n3()} {o.n3()}" for g in (facts, prov) for s, p, o in g.triples((iri, None, None))
+                ]
+        return hashlib.blake2b("\n".join(sorted(lines)).encode(), digest_size=16).hexdigest()
+
     def add(self, info: PartInfo) -> None:
         """Record the entities a part defines (refusing one that is defined already)."""
         for iri_text, where in info.entities.items():
@@ -216,6 +230,7 @@ def build_part(ctx: PartContext, folder: Path, digest: str, out: Path, validate:
     t2 = time.perf_counter()
     own = {URIRef(i) for i in info.entities}
     info.uses = sorted(str(n) for n in _identifiers(result.dataset) if n in ctx.known and n not in own)
+    info.shared = ctx.shared_digest(info.uses)
     problems: list[str] = []
     if validate and not info.pending:
         problems = validate_part(ctx, result.dataset, own)
