@@ -171,15 +171,36 @@ def evaluate(report: ReportDef, text: str, vocabulary: Vocabulary) -> Evaluation
 
 
 def _relation_score(report: ReportDef, blocks: list[Block]) -> Score:
-    """Statements between named resources: the hand-written ones against the drafted ones (as sets)."""
+    """Statements between named resources: the hand-written ones against the drafted ones (as sets). A drafted
+    relation that names a new institution matches where the report defines an entity with that name."""
     gold = {
         (st.subject, st.predicate.split(":")[-1], st.obj)
         for b in report.blocks
         for st in b.statements
         if isinstance(st.obj, str) and re.fullmatch(r"[\w-]+:[\w.-]+", st.obj)
     }
-    drafted = {(r.subject, r.predicate, r.obj) for b in blocks for r in b.relations}
+    defined = {
+        _name_key(str(label)): e.id
+        for b in report.blocks
+        for e in b.entities
+        for label in [*e.labels.values(), *(a for alts in e.alt_labels.values() for a in alts)]
+    }
+
+    def side(value: str, new: bool) -> str:
+        return defined.get(_name_key(value), f"new:{value}") if new else value
+
+    drafted = {
+        (side(r.subject, "subject" in r.new), r.predicate, side(r.obj, "object" in r.new))
+        for b in blocks
+        for r in b.relations
+    }
     return Score(len(gold & drafted), len(gold), len(gold & drafted), len(drafted))
+
+
+def _name_key(name: str) -> str:
+    from ipgraph.zh_script import to_simplified
+
+    return re.sub(r"^the\s+", "", to_simplified(name).replace("\u2019", "'").strip().lower())
 
 
 def _match(proposals: list[Proposal], gold: list[Gold], ok: object) -> Score:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ipgraph.draft.figures import Figure, read_figures
-from ipgraph.draft.relations import NewName, Relation, new_names, relations
+from ipgraph.draft.relations import NewName, Relation, acting_procuratorate, new_names, relations
 from ipgraph.draft.sentences import Span, headings, split_sentences
 from ipgraph.draft.vocabulary import Term, Vocabulary, tokens
 
@@ -94,6 +94,7 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
     sections = _section_topics(text, vocabulary)
     announced: set[NewName] = set()
     section: Guess | None = None
+    acting = acting_procuratorate(text, vocabulary)
     for sentence in split_sentences(text, language):
         while sections and sections[0][0] <= sentence.start:
             section = sections.pop(0)[1]
@@ -146,7 +147,7 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
             proposals.append(p)
         mentions = [t for _, _, t in vocabulary.mentions(sentence.text)]
         skipped = [f for f in read if f.skipped is not None]
-        stated = relations(sentence.text, vocabulary)
+        stated = relations(sentence.text, vocabulary, acting) + _components(proposals, dims_of, vocabulary)
         new = [n for n in new_names(sentence.text, vocabulary) if n not in announced]  # each name once, where first
         announced.update(new)
         if proposals or mentions or skipped or stated or new:
@@ -156,6 +157,38 @@ def propose(text: str, vocabulary: Vocabulary, period: str, language: str | None
         previous = figures or previous
         last_actor = next((f for f in reversed(figures) if f.measure == "count" and f.unit in _ACTORS), last_actor)
     return blocks
+
+
+def _components(
+    proposals: list[Proposal], dims_of: dict[int, dict[str, Guess]], vocabulary: Vocabulary
+) -> list[Relation]:
+    """Categories a sentence lists within a count of another ("17 public-interest litigation cases, including 11
+    civil cases and six administrative ones"): ``[part, isComponentOf, whole]``, each category read from its own
+    words, where the ontology places the part under the whole (a component or a narrower category of it). The whole
+    may be in the sentence before ("Of these, 21 cases were examined for arrest …")."""
+    out: list[Relation] = []
+    for p in proposals:
+        whole = p.figure.part_of
+        whole_dims = dims_of.get(id(whole), {}) if whole is not None else {}
+        if whole is None or "category" not in p.dims or "category" not in whole_dims:
+            continue
+        part_guess, whole_guess = p.dims["category"], whole_dims["category"]
+        if not (part_guess.why.startswith("label") and whole_guess.why.startswith("label")):
+            continue  # a category carried over from the whole or the paragraph says nothing of parts
+        if part_guess.code == whole_guess.code:
+            continue
+        part = vocabulary.by_curie.get(f"category:{part_guess.code}")
+        whole_curie = f"category:{whole_guess.code}"
+        if part is None or whole_curie not in (*part.component_of, *part.broader):
+            continue  # listed within, but not a kind of it ("civil supervision cases including two where …")
+        stated = whole_curie in part.component_of
+        confidence = round(min(part_guess.confidence, whole_guess.confidence) * (1.0 if stated else 0.8), 2)
+        why = f"{p.figure.written} listed within {whole.written}, " + (
+            "a component of it in the ontology" if stated else "a narrower category of it in the ontology"
+        )
+        check = "that the sentence lists a kind of the whole, not an example or an overlapping count"
+        out.append(Relation(part.curie, "isComponentOf", whole_curie, why, confidence, check))
+    return out
 
 
 _OPENS_WITH_PART = re.compile(r"\s*(?:其中|Of (?:these|them|which)|Among (?:them|these|which))\b", re.IGNORECASE)

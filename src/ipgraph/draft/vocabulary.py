@@ -82,6 +82,9 @@ class Term:
     right: str | None = None  # the right a charge protects
     article: str | None = None  # the article a charge is defined in; for an article, its law
     number: str | None = None  # an article's number ("213", "219-1")
+    introduced_by: str | None = None  # the amendment that introduced a charge
+    component_of: tuple[str, ...] = ()  # the categories a category is a component of
+    broader: tuple[str, ...] = ()  # the broader codes of a code
 
 
 class Vocabulary:
@@ -176,6 +179,7 @@ class Vocabulary:
 
 
 def _simplified(text: str) -> str:
+    text = text.replace("\u2019", "'")  # "People’s" and "People's" are one name (one character for one)
     if not _CJK.search(text):
         return text
     from ipgraph.zh_script import to_simplified
@@ -209,6 +213,9 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
     right: dict[str, str] = {}
     article: dict[str, str] = {}  # charge -> article, article -> law
     number: dict[str, str] = {}
+    introduced: dict[str, str] = {}
+    component: dict[str, set[str]] = {}
+    broader: dict[str, set[str]] = {}
     types: dict[str, set[str]] = {}
     for q in quads:
         s, p, o = q.subject, q.predicate, q.object
@@ -222,6 +229,12 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
             right[s.value] = o.value
         elif p.value in (ipg + "definedInArticle", ipg + "partOfLaw") and isinstance(o, ox.NamedNode):
             article[s.value] = o.value
+        elif p.value == ipg + "introducedBy" and isinstance(o, ox.NamedNode):
+            introduced[s.value] = o.value
+        elif p.value == ipg + "isComponentOf" and isinstance(o, ox.NamedNode):
+            component.setdefault(s.value, set()).add(_curie(o.value))
+        elif p.value == PREFIXES["skos"] + "broader" and isinstance(o, ox.NamedNode):
+            broader.setdefault(s.value, set()).add(_curie(o.value))
         elif p.value == ipg + "articleNumber" and isinstance(o, ox.Literal):
             number[s.value] = o.value
         elif p.value == PREFIXES["rdf"] + "type" and isinstance(o, ox.NamedNode):
@@ -240,6 +253,9 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
                         _curie(function[iri]) if iri in function else None,
                         _curie(right[iri]) if iri in right else None,
                         _curie(article[iri]) if iri in article else None,
+                        introduced_by=_curie(introduced[iri]) if iri in introduced else None,
+                        component_of=tuple(sorted(component.get(iri, ()))),
+                        broader=tuple(sorted(broader.get(iri, ()))),
                     )
                 )
     for iri, names in labels.items():  # the laws and their articles, for the relations a sentence states

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ipgraph.draft.proposals import Block, Proposal
+from ipgraph.draft.relations import NewName, Relation
 
 FACT_FILE = "draft.yaml"
 REVIEW_FILE = "REVIEW.md"
@@ -97,6 +98,15 @@ def observation_line(p: Proposal, settings: Settings) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in fields) + "}"
 
 
+def relation_note(r: Relation) -> str:
+    """What is said beside a proposed relation: how sure, why, and what to check."""
+    return f"drafted ({r.confidence:.2f}): {r.why}" + (f"; review: check {r.check}" if r.check else "")
+
+
+def _place_of(n: NewName) -> str:
+    return n.place if n.place.startswith("place:") else f"the new place “{n.place}”"
+
+
 def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
     """The text of ``draft.yaml``."""
     lines = [
@@ -111,11 +121,20 @@ def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
         left = [p for p in b.proposals if not p.complete and p.restates is None]
         for n in b.new:
             lines.append(f"  # new {n.kind}, no entity yet: {_q(n.name)}: define it, or map it to a known entity")
-        if not (built or restated or b.mentions or b.relations):
+            if n.place:
+                lines.append(f"  #   its place, from its name (jurisdiction): {_place_of(n)}")
+        known = [r for r in b.relations if not r.new]
+        pending = [
+            f"    # once the new names are defined: {r.written()}  # {relation_note(r)}" for r in b.relations if r.new
+        ]
+        if not (built or restated or b.mentions or known):
             for p in left:
                 lines.append(
                     f"  # left for review ({_q(b.sentence.text[:80])}…): {p.figure.written}: {'; '.join(p.review())}"
                 )
+            if pending:
+                lines.append(f"  # a relation of new names ({_q(b.sentence.text[:80])}…):")
+                lines += [line[2:] for line in pending]
             continue
         lines.append(f"  - quote: {_q(b.sentence.text)}")
         if b.occurrence:
@@ -125,9 +144,10 @@ def fact_file(blocks: list[Block], settings: Settings, schema_line: str) -> str:
         if built:
             lines.append("    observations:")
             lines += [f"      - {observation_line(p, settings)}" for p in built]
-        if b.relations:
+        if known:
             lines.append("    statements:")
-            lines += [f"      - [{r.subject}, {r.predicate}, {r.obj}]  # drafted: {r.why}" for r in b.relations]
+            lines += [f"      - [{r.subject}, {r.predicate}, {r.obj}]  # {relation_note(r)}" for r in known]
+        lines += pending
         if restated:
             lines.append("    restate:")
             lines += [f"      - {{id: {p.restates}, value: {format(p.figure.value, 'f')}}}" for p in restated]
@@ -175,8 +195,15 @@ def review_file(blocks: list[Block], settings: Settings) -> str:
             out.append(f"- **{f.written}** → {f.measure} of {f.unit}, {f.period}: {dims} — {status}")
             out += [f"  - review: {r}" for r in p.review()]
         out += [f"- {f.written}: not a figure ({f.skipped})" for f in b.skipped]
-        out += [f"- relation [{r.subject}, {r.predicate}, {r.obj}] — proposed ({r.why})" for r in b.relations]
-        out += [f"- NEW {n.kind} “{n.name}”: no entity carries this name — define it or map it" for n in b.new]
+        out += [
+            f"- relation {r.written()} — " + ("once the new names are defined: " if r.new else "") + relation_note(r)
+            for r in b.relations
+        ]
+        out += [
+            f"- NEW {n.kind} “{n.name}”: no entity carries this name — define it or map it"
+            + (f" (its place, from its name: {_place_of(n)})" if n.place else "")
+            for n in b.new
+        ]
         out.append("")
     return "\n".join(out)
 
