@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, BNode, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, BNode, Dataset, Graph, URIRef
 
 from ipgraph.errors import InputError
 from ipgraph.facts import SharedData, load_report
@@ -42,6 +42,8 @@ ACROSS_PART = "_across"  # the checks that compare reports
 #: Bump when the format of a part changes, so that older parts are built again.
 PART_FORMAT = 1
 _FILE_LIMIT = 256 * 1024 * 1024
+#: The ontology's triples a report's checks need (see :meth:`PartContext.shacl_base`).
+_STRUCTURE = frozenset((RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range))
 _MERGE_FAN_IN = 200  # files merged at once (well under the usual limit of 1,024 open files)
 
 
@@ -162,9 +164,11 @@ class PartContext:
             self.types[iri] = tuple(sorted(t for t in facts.objects(iri, RDF.type) if isinstance(t, URIRef)))
         self.entity_count = len(base.entities)
 
-    def shacl_base(self) -> list[tuple[Any, Any, Any]]:
-        """The triples every part's shapes are checked with: the ontology and the shared data."""
-        out = list(self.ontology)
+    def shacl_base(self, whole_ontology: bool = False) -> list[tuple[Any, Any, Any]]:
+        """The triples every part's shapes are checked with: the shared data and what the checks need of the
+        ontology (its terms' types, class and property hierarchy, domains and ranges; the ontology's own labels
+        and definitions are checked once, with the shared data, in :func:`validate_base`)."""
+        out = [t for t in self.ontology if whole_ontology or t[1] in _STRUCTURE]
         for name in (GRAPH_FACTS, GRAPH_PROVENANCE):
             out += list(self.base.graph(name))
         return out
@@ -286,7 +290,7 @@ def _violations(data: Graph, focus: set[str]) -> list[str]:
 def validate_base(ctx: PartContext) -> list[str]:
     """The shape and health-query violations of the ontology and the shared data."""
     data = Graph()
-    for triple in ctx.shacl_base():
+    for triple in ctx.shacl_base(whole_ontology=True):
         data.add(triple)
     focus = {str(s) for s in data.subjects() if isinstance(s, URIRef)} | {
         f"_:{s}" for s in data.subjects() if isinstance(s, BNode)
