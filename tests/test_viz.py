@@ -94,6 +94,30 @@ def test_derivation_view_carries_the_report_counts(store: ox.Store, index: Index
     assert any("115 cases reversely transferred" in q.text for q in quoted), "the edge's source sentence"
 
 
+def test_derivation_view_runs_left_to_right_from_the_total(store: ox.Store, index: Index) -> None:
+    """The total (1,369 IP-infringement criminal cases) alone in column 0, its parts (425 + 944) in column 1, what
+    derives from them after; every edge goes to a later column, and the columns run left to right."""
+    view = build_view(store, "derivation", index=index)
+    apply_layout(view)
+    levels = view.meta["levels"]
+    total = CAT + "ip-criminal"
+    assert view.meta["root"] == total
+    assert [k for k, lv in levels.items() if lv == 0] == [total]
+    parts = {e.target for e in view.edges if e.source == total and e.note == "component"}
+    assert parts == {CAT + "arrest-examination", CAT + "prosecution-examination"}
+    assert {levels[p] for p in parts} == {1}
+    assert {e.value for e in view.edges if e.source == total and e.note == "component"} == {425, 944}
+    assert levels[CAT + "non-prosecution"] == 2 and levels[CAT + "reverse-transfer"] == 3
+    assert levels[CAT + "comprehensive-performance"] > levels[CAT + "reverse-transfer"]
+    for e in view.edges:
+        assert levels[e.source] < levels[e.target], (e.source, e.target)
+        assert view.nodes[e.source].x < view.nodes[e.target].x
+    assert view.nodes[total].x == min(n.x for n in view.nodes.values())
+    page = render_page(view, "en")
+    data = json.loads(page.split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+    assert (data["layout"], [n["c"] for n in data["nodes"] if n.get("root")]) == ("layered", ["category:ip-criminal"])
+
+
 def test_charges_view_has_articles_figures_and_cases(store: ox.Store, index: Index) -> None:
     view = build_view(store, "charges", index=index)
     art214 = view.nodes[PREFIXES["charge"] + "art-214-selling-counterfeit-trademark-goods"]

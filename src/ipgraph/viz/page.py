@@ -176,6 +176,8 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["nz"] = n.count_zh
         if n.focus:
             node["focus"] = True
+        if k == view.meta.get("root"):
+            node["root"] = True  # the total a flow starts from: its name is written first
         net.add_node(index[k], **node)
     for e in view.edges:
         edge: dict[str, Any] = {"en": e.en}
@@ -220,6 +222,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         "lang": lang,
         "showDetails": show_details,
         "shape": view.meta.get("shape"),
+        "layout": view.layout,
         "kinds": kinds,
         "nodes": nodes,
         "edges": edges,

@@ -1,7 +1,8 @@
 """The graph views: each a selection of the store, read with SPARQL, as a :class:`~ipgraph.viz.model.View`.
 
 - ``derivation``: how the report's cases flow between procuratorial functions (``ipg:derivesFrom``,
-  ``ipg:isComponentOf`` and the by-source breakdowns), with the counts on the edges;
+  ``ipg:isComponentOf`` and the by-source breakdowns), with the counts on the edges, from the report's total on
+  the left (1,369 → its parts 425 + 944 → what derives from them);
 - ``charges``: right types, charges and their articles, the case groups, cases, products and technologies;
 - ``institutions``: institutions, the documents that tie them, service stations and places;
 - ``ontology``: the class hierarchy and the concept schemes;
@@ -390,6 +391,26 @@ def derivation_flows(store: ox.Store, ctx: Context) -> tuple[list[Flow], dict[st
     return flows, functions
 
 
+def derivation_root(flows: list[Flow], count: Callable[[str], float | None]) -> str | None:
+    """The report's total the derivation starts from: of the wholes that parts make up, the one with the most cases
+    that no counted flow reaches (neither derived from another category nor a part of a whole so derived).
+
+    >>> flows = [Flow("arrest", "total", "component", Decimal(425)), Flow("exam", "total", "component", Decimal(944)),
+    ...          Flow("exam", "non-pros", "derives", Decimal(153)), Flow("non-pros", "all", "component", Decimal(9))]
+    >>> derivation_root(flows, {"total": 1369.0, "all": 129.0}.get)
+    'total'
+    """
+    reached = {f.target for f in flows if f.relation == "derives" and f.value is not None}
+    grown = True
+    while grown:  # a whole is reached when one of its counted parts is
+        more = {f.target for f in flows if f.relation == "component" and f.source in reached} - reached
+        reached |= more
+        grown = bool(more)
+    wholes = {f.target for f in flows if f.relation == "component"} - reached
+    counted = [(count(w) or 0.0, w) for w in wholes if count(w)]
+    return max(counted, key=lambda cw: (cw[0], cw[1]))[1] if counted else None
+
+
 def derivation_view(store: ox.Store, ctx: Context) -> View:
     """Categories linked by derivation and composition, with counts; coloured by procuratorial function."""
     view = View(
@@ -409,17 +430,22 @@ def derivation_view(store: ox.Store, ctx: Context) -> View:
             if kind == "source":
                 node.figures, node.figures_zh = [], []
             view.add_node(node)
+    root = derivation_root(flows, lambda iri: view.nodes[iri].count)
+    view.meta["root"] = root
     for f in flows:
-        label = {"derives": "derives", "component": "part of", "breakdown": ""}[f.relation]
-        label_zh = {"derives": "衍生", "component": "组成", "breakdown": ""}[f.relation]
+        # the total's parts are drawn out of the total (1,369 → 425 + 944), everything else as the cases flow
+        from_root = f.relation == "component" and f.target == root
+        source, target = (f.target, f.source) if from_root else (f.source, f.target)
+        label = "includes" if from_root else {"derives": "derives", "component": "part of", "breakdown": ""}[f.relation]
+        label_zh = "包括" if from_root else {"derives": "衍生", "component": "组成", "breakdown": ""}[f.relation]
         if f.value is not None:
             value = fmt_number(f.value)
             label = f"{value} · {label}" if label else value
             label_zh = f"{value} · {label_zh}" if label_zh else value
         view.add_edge(
             Edge(
-                f.source,
-                f.target,
+                source,
+                target,
                 label,
                 label_zh,
                 value=float(f.value) if f.value is not None else None,
