@@ -118,6 +118,56 @@ def test_derivation_view_runs_left_to_right_from_the_total(store: ox.Store, inde
     assert (data["layout"], [n["c"] for n in data["nodes"] if n.get("root")]) == ("layered", ["category:ip-criminal"])
 
 
+@pytest.mark.parametrize("name", ["derivation", "charges"])
+def test_change_on_nodes_is_the_graphs(name: str, store: ox.Store, index: Index) -> None:
+    """A node's "▲ 12.3%" is the change rate the report states for its figure, or else (within rounding to one
+    decimal) the change `ipgraph trends` computes from the figure of the year before; never another number."""
+    from ipgraph.trends.report import trends_rows
+
+    view = build_view(store, name, index=index)
+    rows = trends_rows(store, "shanghai-2023")
+    stated = {o.value for o in index.observations if o.dims.get("measure", "").endswith("/change-rate") and o.value}
+    multiples = {
+        o.value for o in index.observations if o.dims.get("measure", "").endswith("/change-multiple") and o.value
+    }
+    changed = [n for n in view.nodes.values() if n.change is not None]
+    assert changed, "some figure has a change on the year before"
+    for n in changed:
+        assert n.count is not None and n.change_text == change_arrow_text(Decimal(str(n.change)), n.change_note)
+        named = n.en.split(" · ")[-1]
+        mine = [
+            Decimal(r["change_percent"])
+            for r in rows
+            if r["period"] == "2023" and Decimal(r["value"]) == Decimal(str(n.count)) and named in r["indicator"]
+        ]
+        assert mine, f"ipgraph trends has no change for {n.en}"
+        change = Decimal(str(n.change))
+        # within the rounding of what the report states: a rate to 0.1 point, "rose by 1.8 times" to 5 points
+        within = Decimal("0.06")
+        if "as the report states it" in n.change_note:
+            assert change in stated
+        elif "rose by N times" in n.change_note:  # N × 100 (×(N+1)) or (N − 1) × 100 (×N): the settled reading
+            assert any(change in (m * 100, (m - 1) * 100) for m in multiples), (n.en, change, multiples)
+            within = Decimal(5)
+        assert any(abs(change - c) < within for c in mine), (n.en, change, mine)
+    if name == "derivation":  # "1,369" (2023) against 790 derived for 2022 (425 + 944 against 174 + 616)
+        total = view.nodes[CAT + "ip-criminal"]
+        assert total.change_text == "▲ ≈73.3%" and "computed" in total.change_note
+        assert view.nodes[CAT + "arrest-examination"].change_text == "▲ 144.3%"  # "up 144.3%"
+        page = render_page(view, "zh")
+        data = json.loads(page.split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+        shown = {n["c"]: n.get("ch") for n in data["nodes"]}
+        assert shown["category:ip-criminal"] == "▲ ≈73.3%" and shown["category:non-prosecution"] is None
+
+
+def change_arrow_text(percent: Decimal, note: str) -> str:
+    """The label a change should have: arrow, ≈ and one decimal when computed, else the stated number."""
+    arrow = "▲" if percent > 0 else "▼" if percent < 0 else "="
+    if "computed" in note:
+        return f"{arrow} ≈{abs(percent).quantize(Decimal('0.1')):,}%"
+    return f"{arrow} {abs(percent).normalize():f}%"
+
+
 def test_charges_view_has_articles_figures_and_cases(store: ox.Store, index: Index) -> None:
     view = build_view(store, "charges", index=index)
     art214 = view.nodes[PREFIXES["charge"] + "art-214-selling-counterfeit-trademark-goods"]

@@ -174,6 +174,9 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["n"] = n.count_text
         if n.count_zh:
             node["nz"] = n.count_zh
+        if n.change_text:
+            node["ch"] = n.change_text  # beside the count: "▲ 144.3%"
+            node["cn"] = n.change_note_zh if lang == "zh" else n.change_note
         if n.focus:
             node["focus"] = True
         if k == view.meta.get("root"):

@@ -20,12 +20,14 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ipgraph.errors import InputError
+from ipgraph.periods import period_of_slug
 from ipgraph.prefixes import PREFIXES
 from ipgraph.store import SelectResult, run_query
 from ipgraph.viz.figures import figure_text, fmt_number, headline, headline_obs, plural, subjects_of
 from ipgraph.viz.index import DEFAULTS, Index, Obs, curie, is_data_iri, load_index, local_name
 from ipgraph.viz.kinds import FUNCTION_KINDS, KINDS
 from ipgraph.viz.model import Edge, Node, Quote, View
+from ipgraph.viz.verdicts import Verdicts, load_verdicts
 
 IPG = PREFIXES["ipg"]
 SKOS = PREFIXES["skos"]
@@ -150,25 +152,58 @@ class Flow:
     quotes: list[Quote] = field(default_factory=list)
 
 
+_CHANGE_NOTES = {
+    "stated": ("as the report states it", "报告所述"),
+    "multiple": ("from “rose by N times”, under the reading the checks settle on", "据“增长N倍”按校验认定的理解推算"),
+    "computed": ("computed from the two years' figures (as in ipgraph trends)", "由两年数值计算（同 ipgraph trends）"),
+}
+
+
+def _quantity(o: Obs) -> tuple[str, ...]:
+    """What makes figures one quantity over the years: every dimension but the measure, and the report."""
+    return (report_of(o.dataset), *(f"{k}={v}" for k, v in sorted(o.dims.items()) if k != "measure"))
+
+
 @dataclass
 class Context:
     """The index plus what every view derives from it once: figures by subject and the usual observed
-    entity."""
+    entity, figures by quantity (for the change on the year before) and the verdicts of the checks."""
 
     ix: Index
     figures: dict[str, list[Obs]]
     common_entity: str
+    verdicts: Verdicts = field(default_factory=Verdicts)
+    quantities: dict[tuple[str, ...], list[Obs]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, ix: Index) -> Context:
-        """Group the observations by the resource they are about."""
+    def of(cls, ix: Index, verdicts: Verdicts | None = None) -> Context:
+        """Group the observations by the resource they are about and by quantity."""
         entities = Counter(o.dims.get("entity", "") for o in ix.observations)
         common = entities.most_common(1)[0][0] if entities else ""
         figures: dict[str, list[Obs]] = defaultdict(list)
+        quantities: dict[tuple[str, ...], list[Obs]] = defaultdict(list)
         for o in ix.observations:
             for s in subjects_of(o, common):
                 figures[s].append(o)
-        return cls(ix, figures, common)
+            quantities[_quantity(o)].append(o)
+        return cls(ix, figures, common, verdicts if verdicts is not None else Verdicts(), quantities)
+
+    def change_of(self, o: Obs) -> tuple[Decimal, str, str, str] | None:
+        """The change of a count on the year before (:func:`ipgraph.viz.values.year_change`): its per cent, the
+        arrow text drawn beside the count ("▲ 144.3%"), and what it is in English and Chinese."""
+        from ipgraph.viz.values import change_arrow, year_change
+
+        if o.derived or o.value is None or local_name(o.dims.get("measure", "")) != "count":
+            return None
+        change = year_change(self.ix, self.verdicts, o, self.quantities.get(_quantity(o), []))
+        if change is None:
+            return None
+        arrow = change_arrow(change)
+        period = period_of_slug(o.period)
+        previous = period.previous_year() if period is not None else None
+        prior = previous.slug if previous is not None else ""
+        en, zh = _CHANGE_NOTES[change.source]
+        return change.percent, arrow, f"{arrow} on {prior}: {en}", f"较{prior}年 {arrow}：{zh}"
 
     def node(self, iri: str, kind: str | None = None) -> Node:
         """A node for a resource: labels, kind, types, definition, figures and quotes."""
@@ -206,14 +241,18 @@ class Context:
             count_text=count_text,
             count_zh=count_zh,
         )
+        changed = lead
         if k == "figure":
-            o = self.obs_by_iri.get(iri)
+            o = changed = self.obs_by_iri.get(iri)
             if o is not None:
                 n.figures = [figure_text(ix, o)]
                 n.figures_zh = [figure_text(ix, o, lang="zh")]
                 if o.value is not None and local_name(o.dims.get("measure", "")) == "count" and not o.derived:
                     n.count = float(o.value)
                 n.quotes = list(ix.quotes.get(iri, []))
+        change = self.change_of(changed) if changed is not None else None
+        if change is not None:
+            n.change, n.change_text, n.change_note, n.change_note_zh = float(change[0]), *change[1:]
         return n
 
     def article_number(self, iri: str) -> str:
@@ -755,7 +794,7 @@ def build_view(
     chosen = None
     if name != "entity" or report is not None:  # a neighbourhood may span reports unless one is asked for
         ix, chosen = one_report(ix, report)
-    ctx = Context.of(ix)
+    ctx = Context.of(ix, load_verdicts(store))
     view = _build(store, ctx, name, focus, depth, details)
     if chosen is not None:
         view.meta["report"] = chosen

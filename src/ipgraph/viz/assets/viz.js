@@ -36,9 +36,11 @@
     if (l === "zh") return zh || en || fallback;
     return en && zh && n.zh !== n.en ? en + "\n" + zh : en || zh || fallback;
   }
-  /* a node's label: its name, and its headline count on a line of its own where the graph has one */
+  /* a node's label: its name, and its headline count on a line of its own where the graph has one, with its change
+     on the year before where the graph has that ("1,369 cases ▲ ≈73.3%") */
   function labelOf(n, l) {
     var name = nameOf(n, l), count = l === "zh" ? n.nz || n.n : n.n;
+    if (count && n.ch) count += "  " + n.ch;
     return count && name.indexOf(count) < 0 ? name + "\n" + count : name;
   }
   function shade(hex, f) {
@@ -285,6 +287,7 @@
     /* led by the figure and the sentence it comes from */
     if (n.h) box.appendChild(el("div", "i-lead", n.h));
     else if (n.n) box.appendChild(el("div", "i-lead", pageLang === "zh" && n.nz ? n.nz : n.n));
+    if (n.cn) box.appendChild(el("div", "i-change", n.cn));
     renderQuotes(box, n.q, full);
     var type = el("div", "i-type");
     var sw = el("span", "swatch");
