@@ -482,3 +482,48 @@ def test_a_view_shows_one_reports_figures(built: Path, combined: Path, tmp_path:
     national = counts(combined, "--report", "invented-national-2021-2023")
     assert national.get("category:ip-criminal") != alone.get("category:ip-criminal")
     assert main(["viz", "derivation", "--build", str(combined), "-o", str(tmp_path / "x.html"), "--report", "x"]) == 2
+
+
+@pytest.fixture(scope="module")
+def combined_index(combined_store: ox.Store) -> Index:
+    return load_index(combined_store)
+
+
+@pytest.mark.parametrize("name", ["derivation", "charges", "institutions", "all"])
+def test_a_view_shows_one_reports_entities(name: str, combined_store: ox.Store, combined_index: Index) -> None:
+    """With every test report in the graph, a view of one report holds its own entities and the shared ones it uses,
+    never another report's: no other report's figure, quote, data set or report node, no Shanghai case group in an
+    invented report's view, and every sentence shown is the report's own."""
+    from ipgraph.viz.views import reports_of
+
+    reports = sorted(reports_of(combined_index))
+    assert len(reports) >= 8 and "shanghai-2023" in reports
+    seed_only = {"case", "casegroup", "product", "technology", "industry"}  # the test reports name none of them
+    for report in reports:
+        view = build_view(combined_store, name, report=report, index=combined_index)
+        others = [r for r in reports if r != report]
+        for iri, node in view.nodes.items():
+            if "/check/" not in iri:  # a check comparing two reports' figures is about both
+                assert not [o for o in others if f"/{o}" in iri], (report, iri)
+            assert report == "shanghai-2023" or node.kind not in seed_only, (report, iri)
+            assert {q.report for q in node.quotes} <= {"", report}, (report, iri)
+        assert all({q.report for q in e.quotes} <= {"", report} for e in view.edges), report
+        if name == "institutions" and report == "invented-yunlan-2023":
+            assert {n.curie for n in view.nodes.values()} == {
+                "inst:invented-yunlan-procuratorate",
+                "place:invented-fixture-yunlan-district",
+                "place:china",  # "... of the People's Republic of China": shared, and its quotes name it
+                "report:invented-yunlan-2023",
+            }
+        if name == "institutions" and report == "shanghai-2023":
+            assert PREFIXES["inst"] + "supreme-peoples-procuratorate" in view.nodes
+
+
+def test_the_seeds_views_are_the_same_among_other_reports(store: ox.Store, combined_store: ox.Store) -> None:
+    """The seed's views hold the same nodes built alone and among the test reports (bar the checks that compare
+    its figures with another report's)."""
+    for name in ("derivation", "charges", "institutions", "all"):
+        alone = set(build_view(store, name).nodes)
+        among = set(build_view(combined_store, name, report="shanghai-2023").nodes)
+        assert alone <= among, name
+        assert {k for k in among - alone if "/check" not in k and not k.startswith("literal:")} == set(), name

@@ -37,6 +37,7 @@ class Quote:
     text: str
     section: str = ""
     lang: str = ""  # the language of the text it is quoted from, where the report says (an edition: "zh-Hans")
+    report: str = ""  #: the id of the report it is quoted from
 
 
 @dataclass

@@ -783,7 +783,7 @@ def build_view(
     report: str | None = None,
 ) -> View:
     """Build one view from a store, with the figures of one report (``report``; by default the one with the most
-    figures when the graph holds several): a view never mixes two reports' counts.
+    figures when the graph holds several): a view never mixes two reports' counts, entities or sentences.
 
     Raises:
         InputError: unknown view or report, or ``entity`` without a focus / with an unknown one.
@@ -819,9 +819,8 @@ def report_of(dataset: str) -> str:
 
 
 def one_report(ix: Index, report: str | None) -> tuple[Index, str | None]:
-    """The index with the figures of one report only (the one asked for, or the one with the most figures)."""
-    import dataclasses
-
+    """The index of one report (the one asked for, or the one with the most figures): its figures, and of the
+    resources the reports bring, its own and the shared ones it uses (:func:`foreign_to`), with its quotes only."""
     counts = reports_of(ix)
     if report is not None and report not in counts:
         known = ", ".join(sorted(counts)) or "none"
@@ -830,7 +829,48 @@ def one_report(ix: Index, report: str | None) -> tuple[Index, str | None]:
         if len(counts) <= 1:
             return ix, next(iter(counts), None)
         report = sorted(counts, key=lambda r: (-counts[r], r))[0]
-    return dataclasses.replace(ix, observations=[o for o in ix.observations if report_of(o.dataset) == report]), report
+    return report_index(ix, report), report
+
+
+def foreign_to(ix: Index, report: str) -> set[str]:
+    """The resources of other reports only: what their quotes support or mention, their figures, quotes and data
+    sets. The ontology's classes and concepts are everyone's, even where a report's sentence speaks of them.
+
+    >>> ix = Index(owners={"a": {"r1"}, "b": {"r2"}, "c": {"r1", "r2"}, "k": {"r2"}}, vocabulary={"k"})
+    >>> sorted(foreign_to(ix, "r1"))
+    ['b']
+    """
+    return {x for x, reports in ix.owners.items() if reports and report not in reports and x not in ix.vocabulary}
+
+
+def report_index(ix: Index, report: str) -> Index:
+    """The index as one report sees it: without the other reports' resources, figures and quotes."""
+    import dataclasses
+
+    foreign = foreign_to(ix, report)
+
+    def mine(quotes: list[Quote]) -> list[Quote]:
+        return [q for q in quotes if q.report in ("", report)]
+
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    for iri, qs in ix.quotes.items():
+        if iri not in foreign and mine(qs):
+            quotes[iri] = mine(qs)
+    statement_quotes: dict[tuple[str, str, str], list[Quote]] = defaultdict(list)
+    for (s, p, o), qs in ix.statement_quotes.items():
+        if s not in foreign and o not in foreign and mine(qs):
+            statement_quotes[(s, p, o)] = mine(qs)
+    types: dict[str, set[str]] = defaultdict(set)
+    types.update({iri: ts for iri, ts in ix.types.items() if iri not in foreign})
+    return dataclasses.replace(
+        ix,
+        observations=[o for o in ix.observations if report_of(o.dataset) == report],
+        links=[(g, s, p, o) for g, s, p, o in ix.links if s not in foreign and o not in foreign],
+        literals=[(g, s, p, text) for g, s, p, text in ix.literals if s not in foreign],
+        types=types,
+        quotes=quotes,
+        statement_quotes=statement_quotes,
+    )
 
 
 def _build(store: ox.Store, ctx: Context, name: str, focus: str | None, depth: int, details: bool) -> View:
