@@ -229,21 +229,23 @@ def test_view_search_in_the_browser_accepts_either_script(data: Path, tmp_path: 
         pytest.skip("Chromium is not installed (Debian: apt-get install chromium fonts-noto-cjk)")
     build = tmp_path / "build"
     assert main(["build", "--data", str(data), "--out", str(build), "--no-validate"]) == 0
-    make_view(build, "institutions", tmp_path / "institutions.html")
+    make_view(build, "institutions", tmp_path / "institutions.html")  # the report with the most figures: the seed
+    make_view(build, "institutions", tmp_path / "lanshan.html", report="invented-lanshan-2024")
     with Browser(width=1200, height=800) as browser:
         page = browser.page
-        page.goto((tmp_path / "institutions.html").resolve().as_uri())
-        page.wait_for("window.ipgraphViz && window.ipgraphViz.stats.firstDraw !== null", timeout=30)
 
-        def found(query: str) -> list[str]:
+        def found(view: str, query: str) -> list[str]:
+            page.goto((tmp_path / view).resolve().as_uri())
+            page.wait_for("window.ipgraphViz && window.ipgraphViz.stats.firstDraw !== null", timeout=30)
             ids = page.evaluate(f"window.ipgraphViz.search({query!r})")
             return [page.evaluate(f"window.ipgraphViz.data.nodes[{i}].en") for i in ids]
 
-        spp = "Supreme People's Procuratorate"
-        assert spp in found("最高人民检察院") and spp in found("最高人民檢察院"), "simplified and traditional"
+        spp, seed, own = "Supreme People's Procuratorate", "institutions.html", "lanshan.html"
+        assert spp in found(seed, "最高人民检察院") and spp in found(seed, "最高人民檢察院"), "either script"
         lanshan = "Lanshan District People's Procuratorate (invented test report)"
-        assert lanshan in found("嵐山區人民檢察院") and lanshan in found("岚山区人民检察院")
-        assert found("岚山区法院") == []
+        assert lanshan in found(own, "嵐山區人民檢察院") and lanshan in found(own, "岚山区人民检察院")
+        assert found(own, "岚山区法院") == []
+        assert found(seed, "岚山区人民检察院") == [], "a view shows one report's entities"
         assert page.errors == []
 
 

@@ -94,6 +94,80 @@ def test_derivation_view_carries_the_report_counts(store: ox.Store, index: Index
     assert any("115 cases reversely transferred" in q.text for q in quoted), "the edge's source sentence"
 
 
+def test_derivation_view_runs_left_to_right_from_the_total(store: ox.Store, index: Index) -> None:
+    """The total (1,369 IP-infringement criminal cases) alone in column 0, its parts (425 + 944) in column 1, what
+    derives from them after; every edge goes to a later column, and the columns run left to right."""
+    view = build_view(store, "derivation", index=index)
+    apply_layout(view)
+    levels = view.meta["levels"]
+    total = CAT + "ip-criminal"
+    assert view.meta["root"] == total
+    assert [k for k, lv in levels.items() if lv == 0] == [total]
+    parts = {e.target for e in view.edges if e.source == total and e.note == "component"}
+    assert parts == {CAT + "arrest-examination", CAT + "prosecution-examination"}
+    assert {levels[p] for p in parts} == {1}
+    assert {e.value for e in view.edges if e.source == total and e.note == "component"} == {425, 944}
+    assert levels[CAT + "non-prosecution"] == 2 and levels[CAT + "reverse-transfer"] == 3
+    assert levels[CAT + "comprehensive-performance"] > levels[CAT + "reverse-transfer"]
+    for e in view.edges:
+        assert levels[e.source] < levels[e.target], (e.source, e.target)
+        assert view.nodes[e.source].x < view.nodes[e.target].x
+    assert view.nodes[total].x == min(n.x for n in view.nodes.values())
+    page = render_page(view, "en")
+    data = json.loads(page.split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+    assert (data["layout"], [n["c"] for n in data["nodes"] if n.get("root")]) == ("layered", ["category:ip-criminal"])
+
+
+@pytest.mark.parametrize("name", ["derivation", "charges"])
+def test_change_on_nodes_is_the_graphs(name: str, store: ox.Store, index: Index) -> None:
+    """A node's "▲ 12.3%" is the change rate the report states for its figure, or else (within rounding to one
+    decimal) the change `ipgraph trends` computes from the figure of the year before; never another number."""
+    from ipgraph.trends.report import trends_rows
+
+    view = build_view(store, name, index=index)
+    rows = trends_rows(store, "shanghai-2023")
+    stated = {o.value for o in index.observations if o.dims.get("measure", "").endswith("/change-rate") and o.value}
+    multiples = {
+        o.value for o in index.observations if o.dims.get("measure", "").endswith("/change-multiple") and o.value
+    }
+    changed = [n for n in view.nodes.values() if n.change is not None]
+    assert changed, "some figure has a change on the year before"
+    for n in changed:
+        assert n.count is not None and n.change_text == change_arrow_text(Decimal(str(n.change)), n.change_note)
+        named = n.en.split(" · ")[-1]
+        mine = [
+            Decimal(r["change_percent"])
+            for r in rows
+            if r["period"] == "2023" and Decimal(r["value"]) == Decimal(str(n.count)) and named in r["indicator"]
+        ]
+        assert mine, f"ipgraph trends has no change for {n.en}"
+        change = Decimal(str(n.change))
+        # within the rounding of what the report states: a rate to 0.1 point, "rose by 1.8 times" to 5 points
+        within = Decimal("0.06")
+        if "as the report states it" in n.change_note:
+            assert change in stated
+        elif "rose by N times" in n.change_note:  # N × 100 (×(N+1)) or (N − 1) × 100 (×N): the settled reading
+            assert any(change in (m * 100, (m - 1) * 100) for m in multiples), (n.en, change, multiples)
+            within = Decimal(5)
+        assert any(abs(change - c) < within for c in mine), (n.en, change, mine)
+    if name == "derivation":  # "1,369" (2023) against 790 derived for 2022 (425 + 944 against 174 + 616)
+        total = view.nodes[CAT + "ip-criminal"]
+        assert total.change_text == "▲ ≈73.3%" and "computed" in total.change_note
+        assert view.nodes[CAT + "arrest-examination"].change_text == "▲ 144.3%"  # "up 144.3%"
+        page = render_page(view, "zh")
+        data = json.loads(page.split('id="viz-data">', 1)[1].split("</script>", 1)[0])
+        shown = {n["c"]: n.get("ch") for n in data["nodes"]}
+        assert shown["category:ip-criminal"] == "▲ ≈73.3%" and shown["category:non-prosecution"] is None
+
+
+def change_arrow_text(percent: Decimal, note: str) -> str:
+    """The label a change should have: arrow, ≈ and one decimal when computed, else the stated number."""
+    arrow = "▲" if percent > 0 else "▼" if percent < 0 else "="
+    if "computed" in note:
+        return f"{arrow} ≈{abs(percent).quantize(Decimal('0.1')):,}%"
+    return f"{arrow} {abs(percent).normalize():f}%"
+
+
 def test_charges_view_has_articles_figures_and_cases(store: ox.Store, index: Index) -> None:
     view = build_view(store, "charges", index=index)
     art214 = view.nodes[PREFIXES["charge"] + "art-214-selling-counterfeit-trademark-goods"]
@@ -408,3 +482,48 @@ def test_a_view_shows_one_reports_figures(built: Path, combined: Path, tmp_path:
     national = counts(combined, "--report", "invented-national-2021-2023")
     assert national.get("category:ip-criminal") != alone.get("category:ip-criminal")
     assert main(["viz", "derivation", "--build", str(combined), "-o", str(tmp_path / "x.html"), "--report", "x"]) == 2
+
+
+@pytest.fixture(scope="module")
+def combined_index(combined_store: ox.Store) -> Index:
+    return load_index(combined_store)
+
+
+@pytest.mark.parametrize("name", ["derivation", "charges", "institutions", "all"])
+def test_a_view_shows_one_reports_entities(name: str, combined_store: ox.Store, combined_index: Index) -> None:
+    """With every test report in the graph, a view of one report holds its own entities and the shared ones it uses,
+    never another report's: no other report's figure, quote, data set or report node, no Shanghai case group in an
+    invented report's view, and every sentence shown is the report's own."""
+    from ipgraph.viz.views import reports_of
+
+    reports = sorted(reports_of(combined_index))
+    assert len(reports) >= 8 and "shanghai-2023" in reports
+    seed_only = {"case", "casegroup", "product", "technology", "industry"}  # the test reports name none of them
+    for report in reports:
+        view = build_view(combined_store, name, report=report, index=combined_index)
+        others = [r for r in reports if r != report]
+        for iri, node in view.nodes.items():
+            if "/check/" not in iri:  # a check comparing two reports' figures is about both
+                assert not [o for o in others if f"/{o}" in iri], (report, iri)
+            assert report == "shanghai-2023" or node.kind not in seed_only, (report, iri)
+            assert {q.report for q in node.quotes} <= {"", report}, (report, iri)
+        assert all({q.report for q in e.quotes} <= {"", report} for e in view.edges), report
+        if name == "institutions" and report == "invented-yunlan-2023":
+            assert {n.curie for n in view.nodes.values()} == {
+                "inst:invented-yunlan-procuratorate",
+                "place:invented-fixture-yunlan-district",
+                "place:china",  # "... of the People's Republic of China": shared, and its quotes name it
+                "report:invented-yunlan-2023",
+            }
+        if name == "institutions" and report == "shanghai-2023":
+            assert PREFIXES["inst"] + "supreme-peoples-procuratorate" in view.nodes
+
+
+def test_the_seeds_views_are_the_same_among_other_reports(store: ox.Store, combined_store: ox.Store) -> None:
+    """The seed's views hold the same nodes built alone and among the test reports (bar the checks that compare
+    its figures with another report's)."""
+    for name in ("derivation", "charges", "institutions", "all"):
+        alone = set(build_view(store, name).nodes)
+        among = set(build_view(combined_store, name, report="shanghai-2023").nodes)
+        assert alone <= among, name
+        assert {k for k in among - alone if "/check" not in k and not k.startswith("literal:")} == set(), name

@@ -96,7 +96,8 @@ def test_known_labels_are_drawn(browser: Browser, site: Path) -> None:
     labels = [
         " ".join(x.split()) for x in page.evaluate("window.ipgraphViz.labelsOf(window.ipgraphViz.drawnNodeIds())")
     ]
-    assert "IP-infringement criminal cases 侵犯知识产权刑事案件 1,369 cases" in labels, "the node's count, drawn"
+    total = "IP-infringement criminal cases 侵犯知识产权刑事案件 1,369 cases ▲ ≈73.3%"
+    assert total in labels, "the node's count and its change on 2022 (790, the sum of the stages' 2022 figures)"
     data = data_of(page)
     ip = next(n for n in data["nodes"] if n["en"] == "IP-infringement criminal cases")
     assert ip["n"] == "1,369 cases", "“took cognizance of 1,369 IP-infringement criminal cases”"

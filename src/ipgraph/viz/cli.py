@@ -42,8 +42,8 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
     p.add_argument("--focus", help="entity view: an IRI, a CURIE, or an English or Chinese label")
     p.add_argument(
         "--report",
-        help="the report whose figures the view shows (its id; default: the one with the most figures; a view "
-        "never mixes two reports)",
+        help="the report whose figures and entities the view shows (its id; default: the one with the most "
+        "figures; a view never mixes two reports)",
     )
     p.add_argument("--depth", type=int, default=1, help="entity view: steps from the focus (default: 1)")
     p.add_argument(

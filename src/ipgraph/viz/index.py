@@ -34,18 +34,38 @@ _SUPERS_Q = """SELECT DISTINCT ?c ?sup WHERE {
 _QUADS_Q = """SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?s) && ?p != rdf:type)
 }"""
-_QUOTES_Q = """SELECT ?s ?exact ?section ?start ?lang WHERE {
+_QUOTES_Q = """SELECT ?s ?exact ?section ?start ?lang ?rep WHERE {
   ?s prov:wasDerivedFrom ?q . ?q oa:hasSelector ?sel . ?sel oa:exact ?exact .
   OPTIONAL { ?q ipg:section/ipg:sectionNumber ?section }
   OPTIONAL { ?q oa:hasSelector/oa:start ?start }
   OPTIONAL { ?q oa:hasSource/dcterms:language ?lang }
+  OPTIONAL { ?q ipg:report ?rep }
 }"""
-_STATEMENTS_Q = """SELECT ?s ?p ?o ?exact ?section ?lang WHERE {
+_STATEMENTS_Q = """SELECT ?s ?p ?o ?exact ?section ?lang ?rep WHERE {
   ?r a ipg:StatementRecord ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?q .
   ?q oa:hasSelector/oa:exact ?exact .
   OPTIONAL { ?q ipg:section/ipg:sectionNumber ?section }
   OPTIONAL { ?q oa:hasSource/dcterms:language ?lang }
+  OPTIONAL { ?q ipg:report ?rep }
 }"""
+# What belongs to which report: what its quotes support or mention (entities, figures, statement records, checks),
+# its quotes and their selectors, its figures and data sets, and the shared places, institutions and periods its
+# figures are of.
+_OWNERS_Q = """SELECT DISTINCT ?x ?rep WHERE {
+  { ?x prov:wasDerivedFrom ?q . ?q ipg:report ?rep }
+  UNION { ?r rdf:subject ?x ; prov:wasDerivedFrom ?q . ?q ipg:report ?rep }
+  UNION { ?r rdf:object ?x ; prov:wasDerivedFrom ?q . ?q ipg:report ?rep . FILTER(isIRI(?x)) }
+  UNION { ?x ipg:report ?rep }
+  UNION { ?q ipg:report ?rep ; oa:hasSelector ?x }
+  UNION { ?x qb:dataSet/dcterms:source ?rep }
+  UNION { ?x a qb:DataSet ; dcterms:source ?rep }
+  UNION {
+    VALUES ?dim { ipg:refArea ipg:observedEntity ipg:refPeriod ipg:basePeriod }
+    ?o qb:dataSet/dcterms:source ?rep ; ?dim ?x
+  }
+  FILTER(isIRI(?x))
+}"""
+_VOCABULARY_Q = f"SELECT DISTINCT ?s WHERE {{ GRAPH <{GRAPH}ontology> {{ ?s a ?t }} FILTER(isIRI(?s)) }}"
 _OBS_Q = """SELECT ?o ?cls ?ds ?period ?area ?entity ?fn ?cat ?charge ?right ?bd ?unit ?measure
                   ?value ?low ?high ?dir ?base ?qual ?shareof ?expr WHERE {
   ?o ipg:statMeasure ?measure ; a ?cls .
@@ -117,6 +137,10 @@ class Index:
     quotes: dict[str, list[Quote]] = field(default_factory=lambda: defaultdict(list))
     statement_quotes: dict[tuple[str, str, str], list[Quote]] = field(default_factory=lambda: defaultdict(list))
     observations: list[Obs] = field(default_factory=list)
+    #: the reports (their ids) each resource belongs to: see ``_OWNERS_Q``; a resource of none is shared vocabulary
+    owners: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: the resources the ontology defines (classes, code lists and their concepts): shared by every report
+    vocabulary: set[str] = field(default_factory=set)
 
     def label(self, iri: str, lang: str = "en") -> str:
         """The label of an IRI in a language (falling back to the other language, then the CURIE's local
@@ -185,6 +209,11 @@ def _value(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
 
 
+def _report(term: object) -> str:
+    """The id of a report from its IRI (``report:shanghai-2023`` → ``shanghai-2023``); "" for none."""
+    return local_name(_value(term)) if _value(term) else ""
+
+
 def _graph_name(term: object) -> str:
     v = _value(term)
     return v[len(GRAPH) :] if v.startswith(GRAPH) else v
@@ -215,19 +244,22 @@ def load_index(store: ox.Store) -> Index:
             ix.links.append((g, s, p, o.value))
         elif isinstance(o, ox.Literal):
             ix.literals.append((g, s, p, o.value))
-    seen: set[tuple[str, str]] = set()
+    for r in _select(store, _OWNERS_Q).rows:
+        ix.owners[r["x"].value].add(local_name(r["rep"].value))
+    ix.vocabulary = {r["s"].value for r in _select(store, _VOCABULARY_Q).rows}
+    seen: set[tuple[str, str, str]] = set()
     quote_rows = sorted(
         _select(store, _QUOTES_Q).rows,
         key=lambda r: (r["s"].value, int(r["start"].value) if r.get("start") is not None else 0),
     )
     for r in quote_rows:
-        s, text = r["s"].value, r["exact"].value
-        if (s, text) not in seen:
-            seen.add((s, text))
-            ix.quotes[s].append(Quote(text, _value(r.get("section")), _value(r.get("lang"))))
+        s, text, report = r["s"].value, r["exact"].value, _report(r.get("rep"))
+        if (s, text, report) not in seen:
+            seen.add((s, text, report))
+            ix.quotes[s].append(Quote(text, _value(r.get("section")), _value(r.get("lang")), report))
     for r in _select(store, _STATEMENTS_Q).rows:
         key = (r["s"].value, r["p"].value, _value(r["o"]))
-        q = Quote(r["exact"].value, _value(r.get("section")), _value(r.get("lang")))
+        q = Quote(r["exact"].value, _value(r.get("section")), _value(r.get("lang")), _report(r.get("rep")))
         if q not in ix.statement_quotes[key]:
             ix.statement_quotes[key].append(q)
     by_iri: dict[str, Obs] = {}

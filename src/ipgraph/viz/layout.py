@@ -6,7 +6,8 @@ page turns physics off.
 
 - ``spring``: networkx's Fruchterman–Reingold (``spring_layout``; ForceAtlas2 from 500 nodes on) with a fixed
   seed (same input, same picture), then labels pushed apart until none overlaps;
-- ``layered``: flows from left to right, one column per step (longest path), rows ordered by barycentres;
+- ``layered``: flows from left to right, one column per step (longest path), rows ordered by barycentres; a
+  view's ``root`` (the report's total) alone in the first column, each connected part of the flow below the last;
 - ``tree``: a forest of tidy trees (root on the left), packed into columns to fill a wide screen;
 - low-information nodes (quotes, selectors, literals …) are placed around the node they hang from, so showing
   them does not move anything else.
@@ -148,27 +149,83 @@ def _break_cycles(nodes: list[str], edges: list[tuple[str, str]]) -> list[tuple[
     return [e for e in edges if e not in back]
 
 
+def layer_levels(nodes: list[str], edges: list[tuple[str, str]], root: str | None = None) -> dict[str, int]:
+    """The column of each node of a flow drawn left to right: the longest path to it (cycles broken first); a node
+    that only feeds others sits just before the first of them. With a ``root`` (a report's total), the root alone
+    is in column 0 and everything else from column 1 on.
+
+    >>> layer_levels(["a", "b", "c", "s"], [("a", "b"), ("b", "c"), ("s", "c")])
+    {'a': 0, 'b': 1, 'c': 2, 's': 1}
+    >>> layer_levels(["t", "p", "q", "s"], [("t", "p"), ("t", "q"), ("s", "p")], root="t")
+    {'t': 0, 'p': 2, 'q': 1, 's': 1}
+    """
+    kept = _break_cycles(sorted(nodes, key=lambda n: n != root), sorted(set(edges)))  # the root's edges all stay
+    preds: dict[str, list[str]] = defaultdict(list)
+    succs: dict[str, list[str]] = defaultdict(list)
+    for s, t in kept:
+        preds[t].append(s)
+        succs[s].append(t)
+    first = 1 if root in nodes else 0
+    level: dict[str, int] = {}
+    pending = {n: len(preds[n]) for n in nodes}
+    ready = sorted(n for n in nodes if not pending[n])
+    while ready:  # topological order: every node after all its predecessors
+        n = ready.pop(0)
+        base = 0 if n == root else first
+        level[n] = max([base, *(level[p] + 1 for p in preds[n])])
+        for t in succs[n]:
+            pending[t] -= 1
+            if not pending[t]:
+                ready.append(t)
+    for n in nodes:  # a source feeds what comes right after it
+        if n != root and not preds[n] and succs[n]:
+            level[n] = max(first, min(level[t] for t in succs[n]) - 1)
+    return {n: level[n] for n in nodes}
+
+
 def _layered(view: View, core: list[str]) -> None:
     nodes = sorted(core)
-    edges = _break_cycles(nodes, sorted({(e.source, e.target) for e in view.edges if e.source in view.nodes}))
+    inside = set(nodes)
+    edges = sorted({(e.source, e.target) for e in view.edges if e.source in inside and e.target in inside})
+    layer = layer_levels(nodes, edges, view.meta.get("root"))
+    view.meta["levels"] = layer
     preds: dict[str, list[str]] = defaultdict(list)
     succs: dict[str, list[str]] = defaultdict(list)
     for s, t in edges:
-        preds[t].append(s)
-        succs[s].append(t)
-    layer: dict[str, int] = {}
+        if layer[s] < layer[t]:
+            preds[t].append(s)
+            succs[s].append(t)
+    # one block per connected part, the root's first, each below the one before
+    parts = sorted(_connected(nodes, edges), key=lambda p: (view.meta.get("root") not in p, -len(p), min(p)))
+    top = 0.0
+    for part in parts:
+        top = _place_columns(view, sorted(part), layer, preds, succs, top) + SPACING * 0.6
 
-    def depth(n: str, seen: frozenset[str] = frozenset()) -> int:
-        if n not in layer:
-            layer[n] = 1 + max((depth(p, seen | {n}) for p in preds[n] if p not in seen), default=-1)
-        return layer[n]
 
-    for n in nodes:
-        depth(n)
-    # pull sources right next to what they feed (a source breakdown sits just before its category)
-    for n in nodes:
-        if not preds[n] and succs[n]:
-            layer[n] = max(0, min(layer[t] for t in succs[n]) - 1)
+def _connected(nodes: list[str], edges: list[tuple[str, str]]) -> list[set[str]]:
+    """The connected parts of a graph (edge direction ignored).
+
+    >>> sorted(map(sorted, _connected(["a", "b", "c"], [("a", "b")])))
+    [['a', 'b'], ['c']]
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(nodes)
+    g.add_edges_from(edges)
+    return [set(c) for c in nx.connected_components(g)]
+
+
+def _place_columns(
+    view: View,
+    nodes: list[str],
+    layer: dict[str, int],
+    preds: dict[str, list[str]],
+    succs: dict[str, list[str]],
+    top: float,
+) -> float:
+    """Place one connected part in its columns, rows ordered by barycentres, from ``top`` down; return its
+    bottom."""
     columns: dict[int, list[str]] = defaultdict(list)
     for n in nodes:
         columns[layer[n]].append(n)
@@ -185,12 +242,13 @@ def _layered(view: View, core: list[str]) -> None:
             columns[c].sort(key=lambda n: (bary(n), n))
             for i, n in enumerate(columns[c]):
                 order[n] = i
-    gap_x, gap_y = SPACING * 3.1, SPACING * 1.25
+    gap_x, gap_y = SPACING * 3.1, SPACING * 1.45
     tallest = max(len(col) for col in columns.values()) if columns else 0
     for c, col in columns.items():
         offset = (tallest - len(col)) * gap_y / 2
         for i, n in enumerate(col):
-            view.nodes[n].x, view.nodes[n].y = c * gap_x, offset + i * gap_y
+            view.nodes[n].x, view.nodes[n].y = c * gap_x, top + offset + i * gap_y
+    return top + max(tallest - 1, 0) * gap_y
 
 
 def _is_wide(ch: str) -> bool:

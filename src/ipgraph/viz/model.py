@@ -37,6 +37,7 @@ class Quote:
     text: str
     section: str = ""
     lang: str = ""  # the language of the text it is quoted from, where the report says (an edition: "zh-Hans")
+    report: str = ""  #: the id of the report it is quoted from
 
 
 @dataclass
@@ -60,6 +61,10 @@ class Node:
     count: float | None = None  #: the node's headline figure (drives the size when sizing by count)
     count_text: str = ""
     count_zh: str = ""  #: the headline figure in Chinese ("1,369 件")
+    change: float | None = None  #: the headline figure's change on the year before, in per cent
+    change_text: str = ""  #: that change as drawn beside the count ("▲ 144.3%")
+    change_note: str = ""  #: what the change is ("▲ 144.3% on 2022: as the report states it")
+    change_note_zh: str = ""
     x: float = 0.0
     y: float = 0.0
     size: float = 12.0

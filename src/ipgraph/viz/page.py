@@ -174,8 +174,13 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
             node["n"] = n.count_text
         if n.count_zh:
             node["nz"] = n.count_zh
+        if n.change_text:
+            node["ch"] = n.change_text  # beside the count: "▲ 144.3%"
+            node["cn"] = n.change_note_zh if lang == "zh" else n.change_note
         if n.focus:
             node["focus"] = True
+        if k == view.meta.get("root"):
+            node["root"] = True  # the total a flow starts from: its name is written first
         net.add_node(index[k], **node)
     for e in view.edges:
         edge: dict[str, Any] = {"en": e.en}
@@ -220,6 +225,7 @@ def view_data(view: View, lang: str, show_details: bool = False) -> dict[str, An
         "lang": lang,
         "showDetails": show_details,
         "shape": view.meta.get("shape"),
+        "layout": view.layout,
         "kinds": kinds,
         "nodes": nodes,
         "edges": edges,

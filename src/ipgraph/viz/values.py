@@ -9,9 +9,12 @@ the answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
+from ipgraph.periods import period_of_slug
 from ipgraph.prefixes import PREFIXES
 from ipgraph.viz.bars import Alternative, Change, Value
+from ipgraph.viz.figures import fmt_number
 from ipgraph.viz.index import Index, Obs, local_name
 from ipgraph.viz.verdicts import UNAMBIGUOUS, CheckResult, Verdicts
 
@@ -104,3 +107,42 @@ def change_for(ix: Index, changes: Sequence[Obs], before: Value | None, now: Val
     if before is not None and now is not None and before.value and not before.interpretation:
         return Change((now.value - before.value) / before.value * 100, "computed")
     return None
+
+
+def year_change(ix: Index, verdicts: Verdicts, lead: Obs, quantity: Sequence[Obs]) -> Change | None:
+    """The % change on the year before of a count ``lead``, as the charts show it: ``quantity`` holds the figures
+    of the same quantity (every dimension but the measure alike, any period), stated or derived. The year before
+    is the value :func:`settled_value` picks (stated, derived, or under the settled reading), the change that of
+    :func:`change_for` — the rate the report states, else the one ``ipgraph trends`` computes from the two values.
+    """
+    period = period_of_slug(lead.period)
+    previous = period.previous_year() if period is not None else None
+    if previous is None:
+        return None
+    counts = [o for o in quantity if local_name(o.dims.get("measure", "")) == "count"]
+    before, _ = settled_value(ix, verdicts, [o for o in counts if o.period == previous.slug])
+    now, _ = settled_value(ix, verdicts, [o for o in counts if o.period == lead.period])
+    changes = [
+        o
+        for o in quantity
+        if o.period == lead.period
+        and local_name(o.dims.get("measure", "")).startswith("change-")
+        and (not o.base or o.base == previous.slug)
+    ]
+    return change_for(ix, changes, before, now)
+
+
+def change_arrow(change: Change) -> str:
+    """A change as a node shows it beside its count: an arrow up or down and the size of the change in per cent
+    (as the report states it, or ``≈`` and one decimal when computed from the two values).
+
+    >>> from decimal import Decimal
+    >>> change_arrow(Change(Decimal("144.3"), "stated")), change_arrow(Change(Decimal("-4.04"), "computed"))
+    ('▲ 144.3%', '▼ ≈4.0%')
+    >>> change_arrow(Change(Decimal("73.291"), "computed")), change_arrow(Change(Decimal("0"), "stated"))
+    ('▲ ≈73.3%', '= 0%')
+    """
+    computed = change.source == "computed"
+    shown = change.percent.quantize(Decimal("0.1")) if computed else change.percent
+    arrow = "▲" if shown > 0 else "▼" if shown < 0 else "="
+    return f"{arrow} {f'≈{abs(shown):,.1f}' if computed else fmt_number(abs(shown))}%"

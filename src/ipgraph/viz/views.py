@@ -1,7 +1,8 @@
 """The graph views: each a selection of the store, read with SPARQL, as a :class:`~ipgraph.viz.model.View`.
 
 - ``derivation``: how the report's cases flow between procuratorial functions (``ipg:derivesFrom``,
-  ``ipg:isComponentOf`` and the by-source breakdowns), with the counts on the edges;
+  ``ipg:isComponentOf`` and the by-source breakdowns), with the counts on the edges, from the report's total on
+  the left (1,369 → its parts 425 + 944 → what derives from them);
 - ``charges``: right types, charges and their articles, the case groups, cases, products and technologies;
 - ``institutions``: institutions, the documents that tie them, service stations and places;
 - ``ontology``: the class hierarchy and the concept schemes;
@@ -19,12 +20,14 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ipgraph.errors import InputError
+from ipgraph.periods import period_of_slug
 from ipgraph.prefixes import PREFIXES
 from ipgraph.store import SelectResult, run_query
 from ipgraph.viz.figures import figure_text, fmt_number, headline, headline_obs, plural, subjects_of
 from ipgraph.viz.index import DEFAULTS, Index, Obs, curie, is_data_iri, load_index, local_name
 from ipgraph.viz.kinds import FUNCTION_KINDS, KINDS
 from ipgraph.viz.model import Edge, Node, Quote, View
+from ipgraph.viz.verdicts import Verdicts, load_verdicts
 
 IPG = PREFIXES["ipg"]
 SKOS = PREFIXES["skos"]
@@ -149,25 +152,58 @@ class Flow:
     quotes: list[Quote] = field(default_factory=list)
 
 
+_CHANGE_NOTES = {
+    "stated": ("as the report states it", "报告所述"),
+    "multiple": ("from “rose by N times”, under the reading the checks settle on", "据“增长N倍”按校验认定的理解推算"),
+    "computed": ("computed from the two years' figures (as in ipgraph trends)", "由两年数值计算（同 ipgraph trends）"),
+}
+
+
+def _quantity(o: Obs) -> tuple[str, ...]:
+    """What makes figures one quantity over the years: every dimension but the measure, and the report."""
+    return (report_of(o.dataset), *(f"{k}={v}" for k, v in sorted(o.dims.items()) if k != "measure"))
+
+
 @dataclass
 class Context:
     """The index plus what every view derives from it once: figures by subject and the usual observed
-    entity."""
+    entity, figures by quantity (for the change on the year before) and the verdicts of the checks."""
 
     ix: Index
     figures: dict[str, list[Obs]]
     common_entity: str
+    verdicts: Verdicts = field(default_factory=Verdicts)
+    quantities: dict[tuple[str, ...], list[Obs]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, ix: Index) -> Context:
-        """Group the observations by the resource they are about."""
+    def of(cls, ix: Index, verdicts: Verdicts | None = None) -> Context:
+        """Group the observations by the resource they are about and by quantity."""
         entities = Counter(o.dims.get("entity", "") for o in ix.observations)
         common = entities.most_common(1)[0][0] if entities else ""
         figures: dict[str, list[Obs]] = defaultdict(list)
+        quantities: dict[tuple[str, ...], list[Obs]] = defaultdict(list)
         for o in ix.observations:
             for s in subjects_of(o, common):
                 figures[s].append(o)
-        return cls(ix, figures, common)
+            quantities[_quantity(o)].append(o)
+        return cls(ix, figures, common, verdicts if verdicts is not None else Verdicts(), quantities)
+
+    def change_of(self, o: Obs) -> tuple[Decimal, str, str, str] | None:
+        """The change of a count on the year before (:func:`ipgraph.viz.values.year_change`): its per cent, the
+        arrow text drawn beside the count ("▲ 144.3%"), and what it is in English and Chinese."""
+        from ipgraph.viz.values import change_arrow, year_change
+
+        if o.derived or o.value is None or local_name(o.dims.get("measure", "")) != "count":
+            return None
+        change = year_change(self.ix, self.verdicts, o, self.quantities.get(_quantity(o), []))
+        if change is None:
+            return None
+        arrow = change_arrow(change)
+        period = period_of_slug(o.period)
+        previous = period.previous_year() if period is not None else None
+        prior = previous.slug if previous is not None else ""
+        en, zh = _CHANGE_NOTES[change.source]
+        return change.percent, arrow, f"{arrow} on {prior}: {en}", f"较{prior}年 {arrow}：{zh}"
 
     def node(self, iri: str, kind: str | None = None) -> Node:
         """A node for a resource: labels, kind, types, definition, figures and quotes."""
@@ -205,14 +241,18 @@ class Context:
             count_text=count_text,
             count_zh=count_zh,
         )
+        changed = lead
         if k == "figure":
-            o = self.obs_by_iri.get(iri)
+            o = changed = self.obs_by_iri.get(iri)
             if o is not None:
                 n.figures = [figure_text(ix, o)]
                 n.figures_zh = [figure_text(ix, o, lang="zh")]
                 if o.value is not None and local_name(o.dims.get("measure", "")) == "count" and not o.derived:
                     n.count = float(o.value)
                 n.quotes = list(ix.quotes.get(iri, []))
+        change = self.change_of(changed) if changed is not None else None
+        if change is not None:
+            n.change, n.change_text, n.change_note, n.change_note_zh = float(change[0]), *change[1:]
         return n
 
     def article_number(self, iri: str) -> str:
@@ -390,6 +430,26 @@ def derivation_flows(store: ox.Store, ctx: Context) -> tuple[list[Flow], dict[st
     return flows, functions
 
 
+def derivation_root(flows: list[Flow], count: Callable[[str], float | None]) -> str | None:
+    """The report's total the derivation starts from: of the wholes that parts make up, the one with the most cases
+    that no counted flow reaches (neither derived from another category nor a part of a whole so derived).
+
+    >>> flows = [Flow("arrest", "total", "component", Decimal(425)), Flow("exam", "total", "component", Decimal(944)),
+    ...          Flow("exam", "non-pros", "derives", Decimal(153)), Flow("non-pros", "all", "component", Decimal(9))]
+    >>> derivation_root(flows, {"total": 1369.0, "all": 129.0}.get)
+    'total'
+    """
+    reached = {f.target for f in flows if f.relation == "derives" and f.value is not None}
+    grown = True
+    while grown:  # a whole is reached when one of its counted parts is
+        more = {f.target for f in flows if f.relation == "component" and f.source in reached} - reached
+        reached |= more
+        grown = bool(more)
+    wholes = {f.target for f in flows if f.relation == "component"} - reached
+    counted = [(count(w) or 0.0, w) for w in wholes if count(w)]
+    return max(counted, key=lambda cw: (cw[0], cw[1]))[1] if counted else None
+
+
 def derivation_view(store: ox.Store, ctx: Context) -> View:
     """Categories linked by derivation and composition, with counts; coloured by procuratorial function."""
     view = View(
@@ -409,17 +469,22 @@ def derivation_view(store: ox.Store, ctx: Context) -> View:
             if kind == "source":
                 node.figures, node.figures_zh = [], []
             view.add_node(node)
+    root = derivation_root(flows, lambda iri: view.nodes[iri].count)
+    view.meta["root"] = root
     for f in flows:
-        label = {"derives": "derives", "component": "part of", "breakdown": ""}[f.relation]
-        label_zh = {"derives": "衍生", "component": "组成", "breakdown": ""}[f.relation]
+        # the total's parts are drawn out of the total (1,369 → 425 + 944), everything else as the cases flow
+        from_root = f.relation == "component" and f.target == root
+        source, target = (f.target, f.source) if from_root else (f.source, f.target)
+        label = "includes" if from_root else {"derives": "derives", "component": "part of", "breakdown": ""}[f.relation]
+        label_zh = "包括" if from_root else {"derives": "衍生", "component": "组成", "breakdown": ""}[f.relation]
         if f.value is not None:
             value = fmt_number(f.value)
             label = f"{value} · {label}" if label else value
             label_zh = f"{value} · {label_zh}" if label_zh else value
         view.add_edge(
             Edge(
-                f.source,
-                f.target,
+                source,
+                target,
                 label,
                 label_zh,
                 value=float(f.value) if f.value is not None else None,
@@ -718,7 +783,7 @@ def build_view(
     report: str | None = None,
 ) -> View:
     """Build one view from a store, with the figures of one report (``report``; by default the one with the most
-    figures when the graph holds several): a view never mixes two reports' counts.
+    figures when the graph holds several): a view never mixes two reports' counts, entities or sentences.
 
     Raises:
         InputError: unknown view or report, or ``entity`` without a focus / with an unknown one.
@@ -729,7 +794,7 @@ def build_view(
     chosen = None
     if name != "entity" or report is not None:  # a neighbourhood may span reports unless one is asked for
         ix, chosen = one_report(ix, report)
-    ctx = Context.of(ix)
+    ctx = Context.of(ix, load_verdicts(store))
     view = _build(store, ctx, name, focus, depth, details)
     if chosen is not None:
         view.meta["report"] = chosen
@@ -754,9 +819,8 @@ def report_of(dataset: str) -> str:
 
 
 def one_report(ix: Index, report: str | None) -> tuple[Index, str | None]:
-    """The index with the figures of one report only (the one asked for, or the one with the most figures)."""
-    import dataclasses
-
+    """The index of one report (the one asked for, or the one with the most figures): its figures, and of the
+    resources the reports bring, its own and the shared ones it uses (:func:`foreign_to`), with its quotes only."""
     counts = reports_of(ix)
     if report is not None and report not in counts:
         known = ", ".join(sorted(counts)) or "none"
@@ -765,7 +829,48 @@ def one_report(ix: Index, report: str | None) -> tuple[Index, str | None]:
         if len(counts) <= 1:
             return ix, next(iter(counts), None)
         report = sorted(counts, key=lambda r: (-counts[r], r))[0]
-    return dataclasses.replace(ix, observations=[o for o in ix.observations if report_of(o.dataset) == report]), report
+    return report_index(ix, report), report
+
+
+def foreign_to(ix: Index, report: str) -> set[str]:
+    """The resources of other reports only: what their quotes support or mention, their figures, quotes and data
+    sets. The ontology's classes and concepts are everyone's, even where a report's sentence speaks of them.
+
+    >>> ix = Index(owners={"a": {"r1"}, "b": {"r2"}, "c": {"r1", "r2"}, "k": {"r2"}}, vocabulary={"k"})
+    >>> sorted(foreign_to(ix, "r1"))
+    ['b']
+    """
+    return {x for x, reports in ix.owners.items() if reports and report not in reports and x not in ix.vocabulary}
+
+
+def report_index(ix: Index, report: str) -> Index:
+    """The index as one report sees it: without the other reports' resources, figures and quotes."""
+    import dataclasses
+
+    foreign = foreign_to(ix, report)
+
+    def mine(quotes: list[Quote]) -> list[Quote]:
+        return [q for q in quotes if q.report in ("", report)]
+
+    quotes: dict[str, list[Quote]] = defaultdict(list)
+    for iri, qs in ix.quotes.items():
+        if iri not in foreign and mine(qs):
+            quotes[iri] = mine(qs)
+    statement_quotes: dict[tuple[str, str, str], list[Quote]] = defaultdict(list)
+    for (s, p, o), qs in ix.statement_quotes.items():
+        if s not in foreign and o not in foreign and mine(qs):
+            statement_quotes[(s, p, o)] = mine(qs)
+    types: dict[str, set[str]] = defaultdict(set)
+    types.update({iri: ts for iri, ts in ix.types.items() if iri not in foreign})
+    return dataclasses.replace(
+        ix,
+        observations=[o for o in ix.observations if report_of(o.dataset) == report],
+        links=[(g, s, p, o) for g, s, p, o in ix.links if s not in foreign and o not in foreign],
+        literals=[(g, s, p, text) for g, s, p, text in ix.literals if s not in foreign],
+        types=types,
+        quotes=quotes,
+        statement_quotes=statement_quotes,
+    )
 
 
 def _build(store: ox.Store, ctx: Context, name: str, focus: str | None, depth: int, details: bool) -> View:

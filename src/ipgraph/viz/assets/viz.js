@@ -36,9 +36,11 @@
     if (l === "zh") return zh || en || fallback;
     return en && zh && n.zh !== n.en ? en + "\n" + zh : en || zh || fallback;
   }
-  /* a node's label: its name, and its headline count on a line of its own where the graph has one */
+  /* a node's label: its name, and its headline count on a line of its own where the graph has one, with its change
+     on the year before where the graph has that ("1,369 cases ▲ ≈73.3%") */
   function labelOf(n, l) {
     var name = nameOf(n, l), count = l === "zh" ? n.nz || n.n : n.n;
+    if (count && n.ch) count += "  " + n.ch;
     return count && name.indexOf(count) < 0 ? name + "\n" + count : name;
   }
   function shade(hex, f) {
@@ -154,7 +156,31 @@
     if (stats.drawTimes.length < 2000) stats.drawTimes.push(now - drawStart);
     if (stats.firstDraw === null) stats.firstDraw = now;
   });
-  network.fit({ animation: false });
+  /* a flow drawn in columns is fitted with room for the labels around its outermost nodes (vis-network fits the
+     nodes alone, and the first and last columns' names would fall off the screen) */
+  function fitView() {
+    network.fit({ animation: false });
+    if (data.layout !== "layered") return;
+    var pos = network.getPositions(), ids = Object.keys(pos).filter(function (id) { return present[id] && !hiddenNow(id); });
+    if (!ids.length) return;
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    ids.forEach(function (id) {
+      var p = pos[id], r = data.nodes[id].s;
+      x0 = Math.min(x0, p.x - r); x1 = Math.max(x1, p.x + r); y0 = Math.min(y0, p.y - r); y1 = Math.max(y1, p.y + r);
+    });
+    /* room in screen pixels: half a wrapped name at the label layer's size beside, four lines below */
+    var padX = 110, padBelow = 62, padAbove = 8, w = container.clientWidth, h = container.clientHeight;
+    var scale = Math.min((w - 2 * padX) / Math.max(x1 - x0, 1), (h - padBelow - padAbove) / Math.max(y1 - y0, 1), 1.0);
+    if (!(scale > 0)) return;
+    var cx = (x0 + x1) / 2;
+    if (w < 600) {  /* a phone: the total and the first steps at a readable size, the rest a swipe away */
+      scale = Math.max(scale, Math.min(0.45, (h - padBelow - padAbove) / Math.max(y1 - y0, 1)));
+      cx = Math.min(cx, x0 + (w / 2 - padX * 0.6) / scale);
+    }
+    var cy = (y0 + y1) / 2 + (padBelow - padAbove) / 2 / scale;
+    network.moveTo({ position: { x: cx, y: cy }, scale: scale, animation: false });
+  }
+  fitView();
   /* edge labels (the counts of the derivation view) read at the scale the view opens at, and stop growing at
      maxVisible when zoomed in */
   var edgeFont = Math.min(40, Math.max(12, EDGE_LABEL_PX / Math.max(network.getScale(), 0.05)));
@@ -169,7 +195,8 @@
   var priority = data.nodes.filter(function (n) { return !isDetail(n.k); }).map(function (n) { return n.id; });
   priority.sort(function (a, b) {
     var na = data.nodes[a], nb = data.nodes[b];
-    return (nb.focus ? 1 : 0) - (na.focus ? 1 : 0) || degree[b] - degree[a] || nb.s - na.s || a - b;
+    return (nb.focus ? 1 : 0) - (na.focus ? 1 : 0) || (nb.root ? 1 : 0) - (na.root ? 1 : 0) || degree[b] - degree[a] ||
+      nb.s - na.s || a - b;
   });
   var layerLabels = [];
   var widthCache = {};
@@ -260,6 +287,7 @@
     /* led by the figure and the sentence it comes from */
     if (n.h) box.appendChild(el("div", "i-lead", n.h));
     else if (n.n) box.appendChild(el("div", "i-lead", pageLang === "zh" && n.nz ? n.nz : n.n));
+    if (n.cn) box.appendChild(el("div", "i-change", n.cn));
     renderQuotes(box, n.q, full);
     var type = el("div", "i-type");
     var sw = el("span", "swatch");
@@ -404,7 +432,7 @@
     focused = null;
     saveState();
   });
-  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("fit").addEventListener("click", fitView);
 
   /* ---------------------------------------------------------------- filter by kind */
   var legend = document.getElementById("legend");
