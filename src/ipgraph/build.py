@@ -99,14 +99,19 @@ def write_outputs(nquads: str, out_tmp: Path) -> dict[str, int]:
     return write_dumps(out_tmp)
 
 
-def write_dumps(out_tmp: Path) -> dict[str, int]:
-    """Load the store from ``out_tmp/ipgraph.nq`` (canonical: sorted, each line once) and write the other dumps
-    from it, streaming: nothing holds the whole graph in memory. Return triples per named graph."""
+def write_dumps(out_tmp: Path, load: Sequence[Path] = ()) -> dict[str, int]:
+    """Load the store and write the other dumps from ``out_tmp/ipgraph.nq`` (canonical: sorted, each line once),
+    streaming: nothing holds the whole graph in memory. Return triples per named graph.
+
+    The store is bulk-loaded from the files of ``load`` one by one (a build's parts: the bulk loader's memory grows
+    with what one call loads), or from ``ipgraph.nq``.
+    """
     import pyoxigraph as ox
 
     nq = out_tmp / f"{DUMP_BASENAME}.nq"
     store = ox.Store(str(out_tmp / STORE_DIR))
-    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    for path in load or [nq]:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     counts: dict[str, int] = {}
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
@@ -307,8 +312,9 @@ def _build_into(
         timings["derive"] += time.perf_counter() - t
         t = time.perf_counter()
         names = [BASE_PART, *(i.report for i in infos), ACROSS_PART]
-        merge_sorted([parts / f"{n}.nq" for n in names], tmp / f"{DUMP_BASENAME}.nq")
-        graph_counts = write_dumps(tmp)
+        part_files = [parts / f"{n}.nq" for n in names]
+        merge_sorted(part_files, tmp / f"{DUMP_BASENAME}.nq")
+        graph_counts = write_dumps(tmp, part_files)
         counts = _counts(tmp, ctx.entity_count)
         timings["store+dumps"] += time.perf_counter() - t
         manifest = {
