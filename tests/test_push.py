@@ -79,6 +79,28 @@ def test_push_then_whole_catalog_remotely(built: Path, oxigraph: str, capsys: py
         assert remote[name] == local[name], name
 
 
+def test_a_large_graph_goes_in_chunks_and_arrives_whole(
+    built: Path, oxigraph: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipgraph.push as push_mod
+
+    sent: list[tuple[str, int]] = []
+    real_http = push_mod.http
+
+    def counting_http(method: str, url: str, **kwargs):  # type: ignore[no-untyped-def]
+        if method in ("PUT", "POST"):
+            sent.append((method, (kwargs.get("body") or b"").count(b"\n")))
+        return real_http(method, url, **kwargs)
+
+    monkeypatch.setattr(push_mod, "CHUNK_TRIPLES", 1000)
+    monkeypatch.setattr(push_mod, "http", counting_http)
+    push_mod.push(built, f"{oxigraph}/store")
+    local = _local_counts(built)
+    assert _graph_counts(f"{oxigraph}/query") == local
+    assert sum(n for _, n in sent) == sum(local.values())  # every triple sent once
+    assert max(n for _, n in sent) <= 1000 and sum(1 for m, _ in sent if m == "POST") >= sum(local.values()) // 1000 - 5
+
+
 def test_push_replaces_and_leaves_no_staging(built: Path, oxigraph: str) -> None:
     facts = "https://w3id.org/ipgraph/graph/facts"
     links = "https://w3id.org/ipgraph/graph/links"

@@ -25,11 +25,15 @@ is only as atomic as the store's ``PUT``, and says so.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import secrets
+import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -97,21 +101,43 @@ def endpoints_for(gsp: str, dialect: str) -> tuple[str, str | None, str | None]:
     return dialect, None, None
 
 
-def graphs_of_build(build_dir: Path) -> dict[str, list[ox.Triple]]:
-    """The named graphs of a build's N-Quads dump, as triples by graph IRI."""
+#: Triples sent in one request: a graph larger than this goes as one PUT and then POSTs (Graph Store Protocol
+#: "merge"), so neither ipgraph nor the store holds a whole large graph in one request body.
+CHUNK_TRIPLES = 250_000
+
+
+@contextlib.contextmanager
+def graphs_of_build(build_dir: Path) -> Iterator[dict[str, tuple[Path, int]]]:
+    """The named graphs of a build's N-Quads dump, each written (streaming) to an N-Triples file of its own in a
+    temporary folder: graph IRI -> (file, triples). The folder is removed when the block ends."""
     path = build_dir / "ipgraph.nq"
     if not path.is_file():
         raise InputError(f"no dump at {path}: run `ipgraph build` first")
-    graphs: dict[str, list[ox.Triple]] = {}
-    try:
-        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            if not isinstance(q.graph_name, ox.NamedNode):
-                raise InputError("the dump has triples outside a named graph; ipgraph pushes named graphs only", path)
-            graphs.setdefault(q.graph_name.value, []).append(q.triple)
-    except (SyntaxError, OSError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InputError(f"the dump is not valid N-Quads (rebuild it with `ipgraph build`): {first}", path) from None
-    return graphs
+    with tempfile.TemporaryDirectory(prefix="ipgraph-push-") as tmp:
+        files: dict[str, IO[bytes]] = {}
+        found: dict[str, tuple[Path, int]] = {}
+        try:
+            for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+                if not isinstance(q.graph_name, ox.NamedNode):
+                    raise InputError(
+                        "the dump has triples outside a named graph; ipgraph pushes named graphs only", path
+                    )
+                name = q.graph_name.value
+                if name not in files:
+                    target = Path(tmp) / f"{len(files)}.nt"
+                    files[name] = open(target, "wb")  # noqa: SIM115 - closed below
+                    found[name] = (target, 0)
+                files[name].write(f"{q.triple} .\n".encode())
+                found[name] = (found[name][0], found[name][1] + 1)
+        except (SyntaxError, OSError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(
+                f"the dump is not valid N-Quads (rebuild it with `ipgraph build`): {first}", path
+            ) from None
+        finally:
+            for f in files.values():
+                f.close()
+        yield found
 
 
 def _gsp_url(gsp: str, graph: str) -> str:
@@ -119,17 +145,24 @@ def _gsp_url(gsp: str, graph: str) -> str:
     return f"{gsp}{sep}{urllib.parse.urlencode({'graph': graph})}"
 
 
-def _put(gsp: str, graph: str, triples: list[ox.Triple], auth: Auth | None, timeout: float) -> None:
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    # N-Triples is Turtle: text/turtle is the one type every Graph Store Protocol implementation takes.
-    http(
-        "PUT",
-        _gsp_url(gsp, graph),
-        body=body,
-        headers={"Content-Type": "text/turtle"},
-        auth=auth,
-        timeout=timeout,
-    )
+def _put(gsp: str, graph: str, source: Path, auth: Auth | None, timeout: float) -> None:
+    """Replace ``graph`` with the triples of the N-Triples file ``source``: one PUT, then a POST a chunk."""
+    method = "PUT"
+    with open(source, "rb") as f:
+        while True:
+            chunk = b"".join(itertools.islice(f, CHUNK_TRIPLES))
+            if not chunk and method == "POST":
+                return
+            # N-Triples is Turtle: text/turtle is the one type every Graph Store Protocol implementation takes.
+            http(
+                method,
+                _gsp_url(gsp, graph),
+                body=chunk,
+                headers={"Content-Type": "text/turtle"},
+                auth=auth,
+                timeout=timeout,
+            )
+            method = "POST"
 
 
 def count_graph(query_endpoint: str, graph: str, auth: Auth | None = None, timeout: float = 120.0) -> int:
@@ -165,7 +198,22 @@ def push(
         if url is not None and not is_http_url(url):
             raise InputError(f"{option} needs an http(s) URL with a host, not {url!r}")
     started = time.monotonic()
-    data = graphs_of_build(build_dir)
+    with graphs_of_build(build_dir) as data:
+        return _push(data, endpoint, graphs, user, password, update_endpoint, query_endpoint, dialect, timeout, started)
+
+
+def _push(
+    data: dict[str, tuple[Path, int]],
+    endpoint: str,
+    graphs: list[str] | None,
+    user: str | None,
+    password: str | None,
+    update_endpoint: str | None,
+    query_endpoint: str | None,
+    dialect: str,
+    timeout: float,
+    started: float,
+) -> PushReport:
     if graphs:
         wanted = [g if "/" in g else GRAPH_BASE + g for g in graphs]
         unknown = [g for g in wanted if g not in data]
@@ -183,20 +231,19 @@ def push(
             "no SPARQL Update endpoint: each graph was replaced by one PUT, which is only as atomic as the "
             "store's PUT; give --update-endpoint for a staged, all-or-nothing push"
         )
-        for g, triples in sorted(data.items()):
-            _put(endpoint, g, triples, auth, timeout)
-            report.graphs.append((g, len(triples)))
+        for g, (source, n) in sorted(data.items()):
+            _put(endpoint, g, source, auth, timeout)
+            report.graphs.append((g, n))
         report.seconds = time.monotonic() - started
         return report
     token = secrets.token_hex(6)
     staging = {g: f"{STAGING}{token}:{g.rstrip('/').rsplit('/', 1)[-1]}" for g in data}
     report.method = "staged upload, verified, swapped in one SPARQL Update"
     try:
-        for g, triples in sorted(data.items()):
-            _put(endpoint, staging[g], triples, auth, timeout)
+        for g, (source, _) in sorted(data.items()):
+            _put(endpoint, staging[g], source, auth, timeout)
         if query is not None:
-            for g, triples in sorted(data.items()):
-                expected = len(set(triples))
+            for g, (_, expected) in sorted(data.items()):
                 got = count_graph(query, staging[g], auth, timeout)
                 if got != expected:
                     raise RemoteError(
@@ -210,8 +257,8 @@ def push(
     except BaseException:
         _drop_staging(update, list(staging.values()), auth, timeout)
         raise
-    for g, triples in sorted(data.items()):
-        report.graphs.append((g, len(triples)))
+    for g, (_, n) in sorted(data.items()):
+        report.graphs.append((g, n))
     report.seconds = time.monotonic() - started
     return report
 
