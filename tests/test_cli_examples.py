@@ -7,7 +7,8 @@ substring of the one line the command must print on standard error::
     args: [describe, "<a b>"]        # argv after `ipgraph`; {tmp}, {root} and {xff} (a byte not UTF-8) are replaced
     setup: build                     # empty (default) | data | build | data+build
     files:                           # optional, relative to {tmp}: text, or {symlink: T}, {fifo: true}, {dir: true},
-                                     # or {absent: true} (removed from the setup)
+                                     # or {absent: true} (removed from the setup); a * in a name
+                                     # stands for every file of the setup it matches
       build/store/CURRENT: "garbage"
     exit: 2
     stderr: "not a valid IRI"        # stderr is exactly one line containing this
@@ -142,7 +143,12 @@ def prepare(case: Case, tmp: Path, base: Path) -> None:
     """Lay out ``tmp`` as the case asks: its setup, then its extra files."""
     for part in SETUPS[case.setup]:
         shutil.copytree(base / part, tmp / part, copy_function=_link_or_copy, symlinks=True)
-    for rel, content in case.files.items():
+    items: list[tuple[str, Any]] = []
+    for rel, content in case.files.items():  # a name with * stands for every file of the setup it matches
+        found = sorted(str(p.relative_to(tmp)) for p in tmp.glob(_expand(rel, tmp))) if "*" in rel else [rel]
+        assert found, f"{case.name}: {rel} matches no file of the setup"
+        items += [(name, content) for name in found]
+    for rel, content in items:
         target = tmp / _expand(rel, tmp)
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_symlink() or target.is_file():
