@@ -80,6 +80,7 @@ def type_text(page: Page, text: str) -> None:
 
 
 HINTS = "[...document.querySelectorAll('.CodeMirror-hint')]"
+SHOWN_CARDS = "[...document.querySelectorAll('#gallery li.card')].filter(c => c.getClientRects().length > 0)"
 
 
 def hints(page: Page) -> list[str]:
@@ -108,7 +109,8 @@ def test_type_complete_run_chart_share(browser: Browser, served: Served) -> None
     page.requests.clear()
     page.goto(served.base + "/")
     page.wait_for("!!(window.ipgraphWorkbench && window.ipgraphWorkbench.yasqe)", timeout=20)
-    assert page.evaluate("document.getElementById('query').hidden"), "the editor replaces the plain textarea"
+    assert page.evaluate("document.querySelector('.result-tools').getClientRects().length") == 0, "no result yet"
+    assert page.evaluate("document.getElementById('query').getClientRects().length") == 0, "the editor replaces it"
     page.evaluate("window.ipgraphWorkbench.yasqe.setValue(''); window.ipgraphWorkbench.yasqe.focus(); 0")
     # a prefix from ipgraph's namespace, completed from the server's list (not prefix.cc)
     type_text(page, "PREFIX cha")
@@ -128,8 +130,10 @@ def test_type_complete_run_chart_share(browser: Browser, served: Served) -> None
     )
     value = page.evaluate("window.ipgraphWorkbench.yasqe.getValue()")
     assert "PREFIX ipg: <https://w3id.org/ipgraph/ontology/>" in value, "typing ipg: declared its prefix"
-    page.evaluate("document.getElementById('run').click()")
+    page.evaluate("window.ipgraphWorkbench.yasqe.focus(); 0")
+    key(page, "Enter", 13, modifiers=2)  # Ctrl+Enter runs the query here
     wait_results(page)
+    assert page.evaluate("document.getElementById('warnings').textContent") == "", "every ipg: name is a term"
     rows = page.evaluate(
         "[...document.querySelectorAll('#results tbody tr')].map(tr => { const a = tr.querySelector('a');"
         " return [a.textContent, a.getAttribute('href'), tr.cells[1].textContent]; })"
@@ -201,6 +205,15 @@ def test_downloads_and_zh(browser: Browser, served: Served) -> None:
     assert outside(page) == []
 
 
+def test_misspelt_term_is_named(browser: Browser, served: Served) -> None:
+    page = browser.page
+    query = "SELECT ?c ?n WHERE { ?c a ipg:Charge . OPTIONAL { ?c ipg:artcleNumber ?n } }"
+    page.goto(served.base + "/?" + urllib.parse.urlencode({"query": query}))
+    wait_results(page)
+    warning = page.evaluate("document.getElementById('warnings').textContent")
+    assert "ipg:artcleNumber" in warning and "ipg:Charge" not in warning, warning
+
+
 def test_gallery_search_tags_and_open(browser: Browser, served: Served) -> None:
     page = browser.page
     page.goto(served.base + "/queries")
@@ -209,17 +222,22 @@ def test_gallery_search_tags_and_open(browser: Browser, served: Served) -> None:
     page.evaluate(
         "const i = document.getElementById('gallery-q'); i.value = 'charge'; i.dispatchEvent(new Event('input'))"
     )
-    shown = page.evaluate("[...document.querySelectorAll('#gallery li.card')].filter(c => !c.hidden).length")
+    shown = page.evaluate(SHOWN_CARDS + ".length")
     assert 0 < shown < total
     page.evaluate("document.querySelector('#gallery-tags button[data-tag=\"trends\"]').click()")
-    cards = page.evaluate(
-        "[...document.querySelectorAll('#gallery li.card')].filter(c => !c.hidden).map(c => c.dataset.tags)"
-    )
+    cards = page.evaluate(SHOWN_CARDS + ".map(c => c.dataset.tags)")
     assert cards and all("trends" in c.split() for c in cards)
     assert "tag=trends" in page.evaluate("location.search")
-    link = page.evaluate(
-        "[...document.querySelectorAll('#gallery li.card')].find(c => !c.hidden).querySelector('h2 a').href"
+    # a card's own tag selects it too
+    picked = page.evaluate(
+        "(() => { const b = document.querySelector("
+        "'#gallery li.card:not([hidden]) ul.tags button:not([data-tag=trends])');"
+        " b.click(); return b.dataset.tag; })()"
     )
+    cards = page.evaluate(SHOWN_CARDS + ".map(c => c.dataset.tags)")
+    assert cards and all(picked in c.split() for c in cards)
+    assert f"tag={urllib.parse.quote(picked)}" in page.evaluate("location.search")
+    link = page.evaluate(SHOWN_CARDS + "[0].querySelector('h2 a').href")
     page.goto(link)
     wait_results(page)
     name = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["example"][0]

@@ -57,6 +57,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "sort": "sort by this column",
         "true": "yes",
         "false": "no",
+        "unknown": "Not terms of the ipgraph ontology (misspelt? they match nothing):",
     },
     "zh": {
         "title": "SPARQL 查询",
@@ -92,6 +93,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "sort": "按此列排序",
         "true": "是",
         "false": "否",
+        "unknown": "以下名称不是 ipgraph 本体的术语（是否拼错？它们匹配不到任何数据）：",
     },
 }
 
@@ -184,7 +186,7 @@ def gallery_page(catalog: list[dict[str, Any]], lang: str = "en") -> str:
         link = {"example": q["name"]} | ({"lang": lang} if lang != "en" else {})
         href = "/?" + urllib.parse.urlencode(link)
         q_tags = query_tags(q)
-        tag_list = "".join(f"<li>{esc(tag)}</li>" for tag in q_tags)
+        tag_list = "".join(f'<li><button type=button data-tag="{esc(tag)}">{esc(tag)}</button></li>' for tag in q_tags)
         params = ", ".join(p["name"] for p in q["params"])
         params_line = f"<p class=params>{esc(t['params'])}: {esc(params)}</p>" if params else ""
         cards.append(

@@ -38,6 +38,9 @@
   chips.forEach(function (c) {
     c.addEventListener('click', function () { tag = c.dataset.tag === tag ? '' : c.dataset.tag; apply(); });
   });
+  Array.prototype.forEach.call(document.querySelectorAll('#gallery ul.tags button'), function (b) {
+    b.addEventListener('click', function () { tag = b.dataset.tag; apply(); window.scrollTo(0, 0); });
+  });
   input.addEventListener('input', apply);
   document.getElementById('gallery-search').addEventListener('submit', function (ev) { ev.preventDefault(); });
   apply();

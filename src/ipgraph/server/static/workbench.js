@@ -110,7 +110,11 @@
     editorHeight: '220px',
     requestConfig: { endpoint: '/sparql', method: 'POST' }
   });
-  yasqe.query = function () { run(); return Promise.resolve(); };  // Ctrl+Enter runs here, never elsewhere
+  // Ctrl+Enter runs here (with the page's own request), never by YASQE's own request code
+  yasqe.query = function () { run(); return Promise.resolve(); };
+  yasqe.setOption('extraKeys', Object.assign({}, yasqe.getOption('extraKeys'), {
+    'Ctrl-Enter': function () { run(); }, 'Cmd-Enter': function () { run(); }
+  }));
   window.ipgraphWorkbench = { yasqe: yasqe };
   var downloadSelect = document.getElementById('download');
   if (downloadSelect) downloadSelect.parentNode.hidden = true;  // the result's own download buttons instead
@@ -349,7 +353,8 @@
   var yasrHost = el('div'); yasrHost.id = 'yasr';
   var tools = el('p', null, 'result-tools'); tools.hidden = true;
   var errorBox = el('div');
-  resultsEl.appendChild(errorBox); resultsEl.appendChild(tools); resultsEl.appendChild(yasrHost);
+  var warningBox = el('div'); warningBox.id = 'warnings';
+  resultsEl.appendChild(warningBox); resultsEl.appendChild(errorBox); resultsEl.appendChild(tools); resultsEl.appendChild(yasrHost);
   var yasr = new Yasr(yasrHost, {
     persistenceId: null,
     pluginOrder: ['ipgTable', 'ipgChart', 'response'],
@@ -473,6 +478,27 @@
       }).catch(function () {});
     }));
   }
+  function unknownTerms() {  // ipg: names the ontology does not define (a misspelt property gives an empty column)
+    if (!Object.keys(termLabels).length) return [];
+    var text = yasqe.getValue().replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*/g, ' ');
+    var declared = Object.assign({}, prefixes, yasqe.getPrefixesFromQuery());
+    var found = [], seen = {}, m;
+    var names = /(^|[\s(){},;.|\/^!=*+-])([A-Za-z][\w-]*):([A-Za-z_][\w-]*)/g;
+    while ((m = names.exec(text)) !== null) {
+      var iri = (declared[m[2]] || '') + m[3];
+      if (declared[m[2]] === ONT && !termLabels[iri] && !seen[iri]) { seen[iri] = 1; found.push(m[2] + ':' + m[3]); }
+    }
+    var full = /<(https:\/\/w3id\.org\/ipgraph\/ontology\/[^>\s]+)>/g;
+    while ((m = full.exec(text)) !== null) {
+      if (!termLabels[m[1]] && !seen[m[1]]) { seen[m[1]] = 1; found.push('<' + m[1] + '>'); }
+    }
+    return found;
+  }
+  function showWarnings() {
+    warningBox.textContent = '';
+    var unknown = unknownTerms();
+    if (unknown.length) warningBox.appendChild(el('p', T.unknown + ' ' + unknown.join(', '), 'warning'));
+  }
   function showError(message) {
     errorBox.textContent = '';
     errorBox.appendChild(el('p', message, 'error'));
@@ -482,6 +508,7 @@
     var req = request();
     statusEl.textContent = T.running;
     errorBox.textContent = '';
+    showWarnings();
     var started = Date.now();
     share();
     return fetch(req.url, req.init).then(function (resp) {
