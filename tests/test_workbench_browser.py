@@ -167,13 +167,20 @@ def test_type_complete_run_chart_share(browser: Browser, served: Served) -> None
     assert page.evaluate("document.getElementById('share').href") == share
     params = urllib.parse.parse_qs(urllib.parse.urlsplit(share).query)
     assert params["view"] == ["ipgChart"] and params["chart"] == ["line"] and "ipg:Charge" in params["query"][0]
-    page.goto("about:blank")
-    page.goto(share)
-    page.wait_for("!!document.querySelector('#results svg.line-chart polyline')", timeout=40)
-    assert page.evaluate("window.ipgraphWorkbench.yasqe.getValue()") == value
-    dots = page.evaluate("document.querySelectorAll('#results svg.line-chart circle.dot').length")
-    assert dots == len(rows)
     assert outside(page) == [], "the workbench asked another host"
+    with Browser(width=1280, height=900, loopback=True) as fresh:  # another browser: nothing kept but the URL
+        again = fresh.page
+        again.goto(share)
+        again.wait_for("!!document.querySelector('#results svg.line-chart polyline')", timeout=40)
+        assert again.evaluate("window.ipgraphWorkbench.yasqe.getValue()") == value
+        dots = again.evaluate("[...document.querySelectorAll('#results svg.line-chart circle.dot title')]"
+                              ".map(t => t.textContent)")  # fmt: skip
+        assert len(dots) == len(rows) and all(any(d.startswith(r[0] + ": ") for d in dots) for r in rows)
+        assert outside(again) == []
+    # a view the page does not have falls back to the table
+    page.goto(served.base + "/?" + urllib.parse.urlencode({"query": value, "view": "constructor"}))
+    wait_results(page)
+    assert page.evaluate("document.querySelectorAll('#results tbody tr').length") == len(rows)
 
 
 def test_downloads_and_zh(browser: Browser, served: Served) -> None:

@@ -26,8 +26,9 @@
   var byName = {};
   catalog.forEach(function (q) { byName[q.name] = q; });
   var here = new URLSearchParams(window.location.search);
+  var VIEWS = ['ipgTable', 'ipgChart', 'response'];
   var state = {
-    view: here.get('view') || 'ipgTable',
+    view: VIEWS.indexOf(here.get('view')) >= 0 ? here.get('view') : 'ipgTable',
     chart: here.get('chart') === 'line' ? 'line' : 'bar',
     x: here.get('x') || '', y: here.get('y') || ''
   };
@@ -366,7 +367,15 @@
   if (responseButton) responseButton.textContent = T.raw;
   var summary = '';
   yasr.updateResponseInfo = function () { if (this.dataElement) this.dataElement.textContent = summary; };
-  yasr.on('change', function () { state.view = yasr.getSelectedPluginName(); share(); });
+  yasr.on('change', function () {
+    var view = yasr.getSelectedPluginName();
+    state.view = VIEWS.indexOf(view) >= 0 ? view : 'ipgTable';
+    share();
+  });
+  Array.prototype.forEach.call(yasrHost.querySelectorAll('.yasr_btnGroup button'), function (b) {
+    var label = b.querySelector('span');  // the view's name in the page's language, for screen readers too
+    if (label) { b.title = label.textContent; b.setAttribute('aria-label', label.textContent); }
+  });
   window.ipgraphWorkbench.yasr = yasr;
 
   // ---- downloads ----------------------------------------------------------------------------------------------
@@ -530,7 +539,7 @@
           summary = n === null ? '' : n + ' ' + (n === 1 ? T.row : T.rows) + ' ' + T['in'] + ' ' + ms + ' ms';
           yasrHost.hidden = false;
           tools.hidden = lastText === null || !(data && data.results);
-          if (state.view && yasr.getSelectedPluginName() !== state.view && Yasr.plugins[state.view]) yasr.selectPlugin(state.view);
+          if (yasr.getSelectedPluginName() !== state.view) yasr.selectPlugin(state.view);
           yasr.setResponse({ data: text, contentType: type.split(';')[0], status: resp.status, executionTime: ms }, ms);
           statusEl.textContent = summary || (data && data.boolean !== undefined ? T[String(data.boolean)] : '');
         });
