@@ -263,6 +263,21 @@ def test_hostile_catalog_entry_and_results(browser: Browser, served: Served) -> 
             )
             assert found.clean, found.describe()
             assert found.present, f"{path}: the hostile entry is on the page"
+    # a shared URL whose query is a payload: shown in the editor, in its syntax error and in the server's answer
+    broken = urllib.parse.urlencode({"query": 'SELECT <img src=x onerror=__xss(8)> "<script>__xss(9)</script>" {'})
+    hover = (
+        "new Promise(r => setTimeout(() => { document.querySelectorAll('.parseErrorIcon')"
+        ".forEach(i => i.dispatchEvent(new MouseEvent('mouseover'))); setTimeout(r, 300); }, 1500))"
+    )
+    for bypass in (False, True):
+        found = probe(browser.page, served.base + "/?" + broken, bypass_csp=bypass, action=hover)
+        assert not (found.executed or found.armed or found.outside) and {8, 9} <= found.shown, found.describe()
+        # expected: the server's 400 for the broken query, and (policy on) the error tooltip's style attribute
+        # refused by style-src 'self'
+        expected = ("failed to load " + served.base + "/sparql", "security: Applying inline style violates")
+        assert all(e.startswith(expected) for e in found.errors), found.errors
+    assert browser.page.evaluate("document.querySelector('.yasqe_tooltip').textContent").startswith("This line")
+    assert browser.page.evaluate("document.querySelector('#results .error').textContent").startswith("400")
     page = browser.page
     page.goto(served.base + "/?example=hostile-entry")
     wait_results(page)
