@@ -212,6 +212,15 @@ def test_downloads_and_zh(browser: Browser, served: Served) -> None:
     assert outside(page) == []
 
 
+def test_graph_results_are_labelled(browser: Browser, served: Served) -> None:
+    page = browser.page
+    query = "CONSTRUCT { ?c ipg:articleNumber ?n } WHERE { ?c a ipg:Charge ; ipg:articleNumber ?n }"
+    page.goto(served.base + "/?" + urllib.parse.urlencode({"query": query, "lang": "zh"}))
+    wait_results(page)
+    page.wait_for("/[\u4e00-\u9fff]/.test(document.querySelector('#results tbody td a').textContent)", timeout=10)
+    assert page.evaluate("document.querySelectorAll('#results thead th').length") == 3  # subject, predicate, object
+
+
 def test_misspelt_term_is_named(browser: Browser, served: Served) -> None:
     page = browser.page
     query = "SELECT ?c ?n WHERE { ?c a ipg:Charge . OPTIONAL { ?c ipg:artcleNumber ?n } }"

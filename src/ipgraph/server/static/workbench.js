@@ -542,6 +542,13 @@
           if (yasr.getSelectedPluginName() !== state.view) yasr.selectPlugin(state.view);
           yasr.setResponse({ data: text, contentType: type.split(';')[0], status: resp.status, executionTime: ms }, ms);
           statusEl.textContent = summary || (data && data.boolean !== undefined ? T[String(data.boolean)] : '');
+          var triples = data === null && yasr.results && !yasr.results.hasError() ? yasr.results.getBindings() : null;
+          if (triples && triples.length) {  // a graph (CONSTRUCT, DESCRIBE) as YASR read it: its labels too
+            summary = triples.length + ' ' + (triples.length === 1 ? T.row : T.rows) + ' ' + T['in'] + ' ' + ms + ' ms';
+            statusEl.textContent = summary;
+            var graph = { head: { vars: yasr.results.getVariables() }, results: { bindings: triples } };
+            return fetchLabels(graph).then(function () { yasr.refresh(); });
+          }
         });
       });
     }).catch(function (err) {
