@@ -1,4 +1,4 @@
-# Two commands on a fresh machine (Python 3.11+ and pip):
+# Two commands on a fresh machine (Python 3.11+ and pip; node and npm for the query page's editor, else a plain one):
 #   make          set up, build the graph, and answer a first question from it
 #   make test     set up with the development tools and run every check and test (what CI runs)
 PYTHON ?= python3

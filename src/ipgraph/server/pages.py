@@ -169,8 +169,8 @@ text-align:left;vertical-align:top}thead th{background:#f1f3f6}table.facts th{wi
 blockquote{margin:.3em 0 .3em 1em;padding:.2em .6em;border-left:3px solid #9bb;color:#333;font-size:.92em}
 .section{color:#777;font-size:.85em;margin-right:.4em}a.ext{color:#555}
 textarea{width:100%;font:14px/1.4 ui-monospace,Menlo,Consolas,monospace}#status{margin-left:1em;color:#555}
-.error{color:#a00;white-space:pre-wrap}.hint{color:#666;font-size:.9em}ul.catalog li{margin:.6em 0}
-#params label,ul.catalog label{margin-right:1em}input{font:inherit}select{max-width:100%}
+.error{color:#a00;white-space:pre-wrap}.hint{color:#666;font-size:.9em}
+#params label{margin-right:1em}input{font:inherit}select{max-width:100%}
 nav{display:flex;flex-wrap:wrap;gap:.2em 1.2em;align-items:baseline}nav a{margin-right:0}nav a.lang{margin-left:auto;
 border:1px solid #8aa3c8;border-radius:3px;padding:0 .5em}
 h1{overflow-wrap:anywhere}h3{font-size:1em;margin:1em 0 .3em}.other-label{font-size:1.2em;margin:-.4em 0 .2em}
