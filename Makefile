@@ -1,4 +1,4 @@
-# Two commands on a fresh machine (Python 3.11+ and pip):
+# Two commands on a fresh machine (Python 3.11+ and pip; node and npm for the query page's editor, else a plain one):
 #   make          set up, build the graph, and answer a first question from it
 #   make test     set up with the development tools and run every check and test (what CI runs)
 PYTHON ?= python3
@@ -16,9 +16,16 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m compileall -q src   # cached bytecode even where PYTHONDONTWRITEBYTECODE is set
 	touch $(STAMP)
 
-setup: $(STAMP)
+# the SPARQL editor of the query page: pinned in web/package-lock.json, copied into the package (not into git)
+VENDOR := src/ipgraph/server/static/vendor/yasgui.min.js
+$(VENDOR): web/package.json web/package-lock.json | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --prefix web >/dev/null && $(BIN)/python -m ipgraph.server.vendor; \
+	else echo "setup: npm is missing (Debian: apt-get install nodejs npm): the query page keeps its plain editor"; fi
 
-run: $(STAMP)
+setup: $(STAMP) $(VENDOR)
+
+run: setup
 	$(BIN)/ipgraph build
 	$(BIN)/ipgraph query cq-01-ip-criminal-cases-and-perpetrators
 
@@ -29,13 +36,14 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/system-deps
+	$(MAKE) --no-print-directory setup
 	$(MAKE) --no-print-directory lint
 	$(BIN)/pytest
 
 docs: $(STAMP)
 	$(BIN)/ipgraph docs
 
-dist: $(STAMP)   # the sdist and the wheel (with the ontology, data and queries bundled) into dist/
+dist: setup   # the sdist and the wheel (with the ontology, data and queries bundled) into dist/
 	$(BIN)/python -m build --outdir dist .
 
 clean:

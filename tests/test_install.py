@@ -298,8 +298,19 @@ def test_dists_carry_what_ipgraph_is(installed: Installed) -> None:
             target = os.path.normpath(os.path.join(os.path.dirname(name), first.split("=", 1)[1]))
             assert target in names, (name, first)
     for f in ("py.typed", "__main__.py", "linking/vocabulary.ttl", "viz/assets/viz.js", "viz/assets/viz.css",
-              "schemas/ipgraph-facts.schema.json", "schemas/ipgraph-report.schema.json"):  # fmt: skip
+              "schemas/ipgraph-facts.schema.json", "schemas/ipgraph-report.schema.json",
+              "server/static/workbench.js", "server/static/workbench.css", "server/static/gallery.js"):  # fmt: skip
         assert f"ipgraph/{f}" in names
+    from ipgraph.server.vendor import BUNDLE, bundle_present
+
+    if bundle_present():  # the query editor `make setup` installed (not in git) is in the wheel, even via the sdist
+        assert {f"ipgraph/server/static/vendor/{n}" for n in BUNDLE} <= names
+        found = subprocess.run(
+            [str(installed.venv / "bin" / "python"), "-c",
+             "from ipgraph.server.vendor import VENDOR_DIR, bundle_present; print(bundle_present(), VENDOR_DIR)"],
+            cwd=installed.work, check=True, capture_output=True, text=True, timeout=120,
+        ).stdout.split()  # fmt: skip
+        assert found[0] == "True" and "site-packages" in found[1], "the installed server has its editor"
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     (sdist,) = installed.dist.glob("ipgraph-*.tar.gz")
     top = f"ipgraph-{ipgraph.__version__}"
@@ -307,7 +318,8 @@ def test_dists_carry_what_ipgraph_is(installed: Installed) -> None:
         members = set(tar.getnames())
     for f in ("pyproject.toml", "requirements.lock", "Makefile", "README.md", "ontology/ipgraph.ttl",
               "ontology/shapes.ttl", "data/reports/shanghai-2023/report.yaml", "queries/checks/naming-violation.rq",
-              "src/ipgraph/resources.py", "docs/schema/ipgraph-facts.schema.json"):  # fmt: skip
+              "src/ipgraph/resources.py", "docs/schema/ipgraph-facts.schema.json", "web/package.json",
+              "web/package-lock.json"):  # fmt: skip
         assert f"{top}/{f}" in members
 
 

@@ -245,3 +245,21 @@ def test_query_page_with_hostile_results(browser: Browser, hostile: Hostile, ser
         ".filter(t => t.startsWith('javascript:')).length"
     )
     assert iris > 0, "javascript: IRIs are shown, as text"
+
+
+#: Hostile labels as the label column of a chart (the workbench's own SVG view), counted per subject.
+HOSTILE_CHART_QUERY = """SELECT ?s (COUNT(?o) AS ?n) WHERE {
+  ?s ?p ?o FILTER(isLiteral(?o) && CONTAINS(STR(?o), "__xss"))
+} GROUP BY ?s ORDER BY DESC(?n) LIMIT 200"""
+
+
+def test_workbench_chart_with_hostile_labels(browser: Browser, hostile: Hostile, served: Served) -> None:
+    for lang in ("en", "zh"):
+        query = {"query": HOSTILE_CHART_QUERY, "view": "ipgChart", "lang": lang}
+        url = served.base + "/?" + urllib.parse.urlencode(query)
+        wait = WAIT_FOR_RESULTS.replace("#results table, ", "#results .chart svg, ")
+        check(browser, hostile, url, action=wait, expect=5)
+        labels = browser.page.evaluate(
+            "[...document.querySelectorAll('#results svg text.label')].map(t => t.textContent)"
+        )
+        assert sum("__xss(" in label for label in labels) >= 3, f"hostile labels shown as text: {labels[:8]}"

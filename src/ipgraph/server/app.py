@@ -23,7 +23,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
-from ipgraph.server import meta, pages
+from ipgraph.server import meta, pages, workbench
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
 from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool
@@ -279,7 +279,14 @@ class App:
             if req.method == "POST":
                 raise HttpError(405, "POST is accepted at /sparql only", {"Allow": "GET, HEAD"})
             if path in ("/", "/index.html"):
-                return Response(200, "text/html; charset=utf-8", pages.query_page(self._catalog_json()).encode())
+                return self.workbench(req)
+            if path == "/workbench/terms.json":
+                return await self._job(("terms",), ("terms",))
+            if path.startswith("/static/vendor/"):
+                return _vendor_file(path[len("/static/vendor/") :])
+            if path.startswith("/static/") and path[len("/static/") :] in workbench.STATIC:
+                name = path[len("/static/") :]
+                return Response(200, workbench.STATIC[name], (workbench.STATIC_DIR / name).read_bytes())
             if path == "/static/style.css":
                 return Response(200, "text/css; charset=utf-8", pages.STYLE.encode())
             if path == "/static/query.js":
@@ -393,7 +400,7 @@ class App:
     def service_description(self, req: Request) -> Response:
         accept = req.headers.get("accept") or ""
         if _format(req) is None and pick(accept, {"x": "text/turtle"}, html=True) == "html" and "text/html" in accept:
-            return Response(200, "text/html; charset=utf-8", pages.query_page(self._catalog_json()).encode())
+            return self.workbench(req)
         triples = meta.service_description(self.base, self.stats["graphs"], self.stats["triples"])
         return self._rdf(triples, req)
 
@@ -405,6 +412,11 @@ class App:
             return await self._job(("dataset_html", _lang(req), self.base), job)
         triples = meta.void_description(self.base, self.stats, self.dumps)
         return self._rdf(triples, req)
+
+    def workbench(self, req: Request) -> Response:
+        """The query page (the workbench); the query, example and view it opens with are read by its script."""
+        body = workbench.workbench_page(self._catalog_json(), _lang(req))
+        return Response(200, "text/html; charset=utf-8", body.encode())
 
     def download(self, name: str) -> Response:
         if name not in self.dumps:
@@ -425,6 +437,7 @@ class App:
                 "summary": q.summary,
                 "description": q.description,
                 "tags": q.tags,
+                "folder": workbench.folder_of(q.path),
                 "params": [
                     {"name": p.name, "type": p.type, "default": p.default, "description": p.description}
                     for p in q.params
@@ -439,7 +452,8 @@ class App:
         if key is None:
             raise HttpError(406, "available: text/html, application/json")
         if key == "html":
-            return Response(200, "text/html; charset=utf-8", pages.catalog_page(self._catalog_json()).encode())
+            body = workbench.gallery_page(self._catalog_json(), _lang(req))
+            return Response(200, "text/html; charset=utf-8", body.encode())
         return Response(
             200, "application/json", json.dumps(self._catalog_json(), ensure_ascii=False, indent=1).encode()
         )
@@ -515,6 +529,15 @@ class App:
             return resp
         # the viz pages are self-contained: inline script and style, still nothing from elsewhere
         return Response(resp.status, resp.content_type, resp.body, {"Content-Security-Policy": _VIZ_CSP})
+
+
+def _vendor_file(name: str) -> Response:
+    """A file of the query editor's bundle, from the package (404 when ``make setup`` has not installed it)."""
+    from ipgraph.server.vendor import BUNDLE, VENDOR_DIR
+
+    if name not in BUNDLE or not (VENDOR_DIR / name).is_file():
+        raise HttpError(404, f"nothing at /static/vendor/{name} (the SPARQL editor is installed by `make setup`)")
+    return Response(200, BUNDLE[name][1], (VENDOR_DIR / name).read_bytes())
 
 
 def _built_on(build_dir: Path) -> str:

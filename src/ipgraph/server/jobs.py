@@ -339,6 +339,39 @@ def _ontology_html(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any
     return ("ok", "text/html; charset=utf-8", pages.ontology_page(items).encode())
 
 
+_TERM_KINDS = {
+    "http://www.w3.org/2002/07/owl#Class": "class",
+    "http://www.w3.org/2002/07/owl#ObjectProperty": "property",
+    "http://www.w3.org/2002/07/owl#DatatypeProperty": "property",
+    "http://www.w3.org/2002/07/owl#AnnotationProperty": "property",
+    "http://purl.org/linked-data/cube#DimensionProperty": "property",
+    "http://purl.org/linked-data/cube#MeasureProperty": "property",
+    "http://purl.org/linked-data/cube#AttributeProperty": "property",
+}
+
+
+def _terms(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
+    """The query editor's completions as JSON: ipgraph's prefixes, and the ontology's classes and properties with
+    their English and Chinese labels."""
+    import json
+
+    found: dict[str, dict[str, dict[str, str]]] = {"class": {}, "property": {}}
+    for r in _select(ctx.store, _ONTOLOGY_TERMS, prefixes=PREFIXES):
+        group = _TERM_KINDS.get(r["kind"].value, "")
+        if not group or not isinstance(r["t"], ox.NamedNode):
+            continue
+        entry = found[group].setdefault(r["t"].value, {"iri": r["t"].value, "en": "", "zh": ""})
+        for lang in ("en", "zh"):
+            if r[lang] is not None and not entry[lang]:
+                entry[lang] = r[lang].value
+    body = {
+        "prefixes": dict(sorted(PREFIXES.items())),
+        "classes": sorted(found["class"].values(), key=lambda e: e["iri"]),
+        "properties": sorted(found["property"].values(), key=lambda e: e["iri"]),
+    }
+    return ("ok", "application/json", json.dumps(body, ensure_ascii=False).encode())
+
+
 VIZ_VIEWS = ("derivation", "charges", "institutions", "ontology", "all", "entity")
 
 
@@ -408,6 +441,7 @@ JOBS = {
     "dataset_html": _dataset_html,
     "stats": _stats,
     "ontology_html": _ontology_html,
+    "terms": _terms,
     "viz": _viz,
     "ping": _ping,
     "sleep": _sleep,

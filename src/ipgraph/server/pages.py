@@ -1,5 +1,5 @@
-"""HTML pages of the server: the page frame, the query page, the catalog, the ontology index (resource pages:
-:mod:`ipgraph.server.ldpages`).
+"""HTML pages of the server: the page frame, the ontology index, the plain query editor's script (resource pages:
+:mod:`ipgraph.server.ldpages`; the query workbench and the catalog: :mod:`ipgraph.server.workbench`).
 
 Every string that comes from the data or a request goes through :func:`esc`; pages load one local style sheet
 and one local script (no CDN), and the server sends a Content-Security-Policy that allows nothing else.
@@ -13,7 +13,6 @@ and one local script (no CDN), and the server sends a Content-Security-Policy th
 from __future__ import annotations
 
 import html
-import json
 import urllib.parse
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -89,7 +88,7 @@ _NAV = {
 
 
 #: The pages of the navigation that come in both languages.
-_BILINGUAL = frozenset({"/.well-known/void", "/search"})
+_BILINGUAL = frozenset({"/", "/queries", "/.well-known/void", "/search"})
 
 
 def _in_lang(path: str, lang: str) -> str:
@@ -160,48 +159,6 @@ def ontology_page(items: list[tuple[str, str, str, str, str]]) -> str:
     return page("ipgraph ontology", "\n".join(body))
 
 
-def catalog_page(catalog: list[dict[str, Any]]) -> str:
-    """The list of named queries, each with a form for its parameters."""
-    items = []
-    for q in catalog:
-        inputs = "".join(
-            f'<label>{esc(p["name"])} <input name="{esc(p["name"])}" value="{esc(p["default"] or "")}" '
-            f'title="{esc(p["type"])}: {esc(p["description"])}"></label> '
-            for p in q["params"]
-        )
-        items.append(
-            f'<li><form method=get action="/queries/{esc(q["name"])}"><b>{esc(q["name"])}</b> — '
-            f"{esc(q['summary'])}<br>{inputs}<button>run</button></form></li>"
-        )
-    body = "<ul class=catalog>" + "".join(items) + "</ul>" if items else "<p>The catalog is empty.</p>"
-    return page("Query catalog", body)
-
-
-def query_page(catalog: list[dict[str, Any]]) -> str:
-    """The query editor: examples from the catalog, results as a table (script and style served locally)."""
-    options = "".join(
-        f'<option value="{esc(q["name"])}">{esc(q["name"])} — {esc(q["summary"])}</option>' for q in catalog
-    )
-    data = json.dumps(catalog, ensure_ascii=True).replace("<", "\\u003c")
-    body = f"""<form id=qform method=post action="/sparql">
-<p><label>example <select id=examples><option value="">(choose a query of the catalog)</option>
-{options}</select></label></p>
-<div id=params></div>
-<textarea id=query name=query rows=16 spellcheck=false>SELECT ?class (COUNT(?s) AS ?n) WHERE {{ ?s a ?class }}
-GROUP BY ?class ORDER BY DESC(?n) LIMIT 20</textarea>
-<p><button id=run type=submit>run</button>
-<label>download as <select id=download><option value="">—</option><option>csv</option><option>tsv</option>
-<option>json</option><option>xml</option></select></label>
-<span id=status></span></p>
-</form>
-<p class=hint>Prefixes ipg:, charge:, inst:, … are predeclared. The graph is the union of the named graphs.
-Read-only: updates, SERVICE and outside datasets are refused.</p>
-<div id=results></div>
-<script type="application/json" id=catalog>{data}</script>
-<script src="/static/query.js"></script>"""
-    return page("SPARQL query", body)
-
-
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d1d1f;background:#fff}
 nav{background:#23395d;padding:.5em 1em}nav a{color:#fff;margin-right:1.2em;text-decoration:none}
@@ -212,8 +169,8 @@ text-align:left;vertical-align:top}thead th{background:#f1f3f6}table.facts th{wi
 blockquote{margin:.3em 0 .3em 1em;padding:.2em .6em;border-left:3px solid #9bb;color:#333;font-size:.92em}
 .section{color:#777;font-size:.85em;margin-right:.4em}a.ext{color:#555}
 textarea{width:100%;font:14px/1.4 ui-monospace,Menlo,Consolas,monospace}#status{margin-left:1em;color:#555}
-.error{color:#a00;white-space:pre-wrap}.hint{color:#666;font-size:.9em}ul.catalog li{margin:.6em 0}
-#params label,ul.catalog label{margin-right:1em}input{font:inherit}select{max-width:100%}
+.error{color:#a00;white-space:pre-wrap}.hint{color:#666;font-size:.9em}
+#params label{margin-right:1em}input{font:inherit}select{max-width:100%}
 nav{display:flex;flex-wrap:wrap;gap:.2em 1.2em;align-items:baseline}nav a{margin-right:0}nav a.lang{margin-left:auto;
 border:1px solid #8aa3c8;border-radius:3px;padding:0 .5em}
 h1{overflow-wrap:anywhere}h3{font-size:1em;margin:1em 0 .3em}.other-label{font-size:1.2em;margin:-.4em 0 .2em}
