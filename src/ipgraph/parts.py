@@ -146,6 +146,7 @@ class PartContext:
         self.ontology = load_ontology(ontology_path)
         self.index = OntologyIndex.of(self.ontology)
         self.structure = Structure.from_graph(self.ontology)
+        self.structure_triples: list[tuple[Any, Any, Any]] = [t for t in self.ontology if t[1] in _STRUCTURE]
         self.known: dict[URIRef, str] = {}
         self.definer: dict[URIRef, str] = {}  # identifier -> the part that defines it
         self.types: dict[URIRef, tuple[URIRef, ...]] = {}
@@ -164,11 +165,13 @@ class PartContext:
             self.types[iri] = tuple(sorted(t for t in facts.objects(iri, RDF.type) if isinstance(t, URIRef)))
         self.entity_count = len(base.entities)
 
-    def shacl_base(self, whole_ontology: bool = False) -> list[tuple[Any, Any, Any]]:
-        """The triples every part's shapes are checked with: the shared data and what the checks need of the
-        ontology (its terms' types, class and property hierarchy, domains and ranges; the ontology's own labels
-        and definitions are checked once, with the shared data, in :func:`validate_base`)."""
-        out = [t for t in self.ontology if whole_ontology or t[1] in _STRUCTURE]
+    def shacl_base(self, whole: bool = False) -> list[tuple[Any, Any, Any]]:
+        """The triples a report's checks need of the ontology: its terms' types, class and property hierarchy,
+        domains and ranges (the classes of the shared entities a report uses are added with the report). With
+        ``whole``: the whole ontology and the shared data, checked once by :func:`validate_base`."""
+        if not whole:
+            return self.structure_triples
+        out = list(self.ontology)
         for name in (GRAPH_FACTS, GRAPH_PROVENANCE):
             out += list(self.base.graph(name))
         return out
@@ -259,9 +262,10 @@ def _identifiers(ds: Dataset) -> set[URIRef]:
 def validate_part(ctx: PartContext, ds: Dataset, own: set[URIRef]) -> list[str]:
     """The shape and health-query violations of one report's nodes.
 
-    The report is checked together with the ontology, the shared data and the classes of the other reports'
-    entities it uses; violations of nodes that are not the report's own (the ontology's terms, the shared data,
-    other reports' entities, which lack here what their own part gives them) are left to their own checks.
+    The report is checked together with the ontology's structure and the classes of the shared and other reports'
+    entities it uses (so the check of one report does not grow with the number of reports); violations of nodes
+    that are not the report's own (the ontology's terms, the shared data, other reports' entities, which lack here
+    what their own part gives them) are left to their own checks.
     """
     data = Graph()
     for triple in ctx.shacl_base():
@@ -290,7 +294,7 @@ def _violations(data: Graph, focus: set[str]) -> list[str]:
 def validate_base(ctx: PartContext) -> list[str]:
     """The shape and health-query violations of the ontology and the shared data."""
     data = Graph()
-    for triple in ctx.shacl_base(whole_ontology=True):
+    for triple in ctx.shacl_base(whole=True):
         data.add(triple)
     focus = {str(s) for s in data.subjects() if isinstance(s, URIRef)} | {
         f"_:{s}" for s in data.subjects() if isinstance(s, BNode)
