@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--reports", type=int, nargs="+", default=[1, 10, 100])
     p.add_argument("--tmp", type=Path, default=None, help="where the data and builds go (default: a temporary folder)")
+    p.add_argument("--keep", type=Path, default=None, help="move the largest build here (e.g. to push it afterwards)")
     args = p.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="ipgraph-bench-build-", dir=args.tmp))
     points: list[dict[str, Any]] = []
@@ -83,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{full['triples']:,} triples; +1 report {added['seconds']:5.1f} s ({added['reused']} reused)",
                 flush=True,
             )
+            if args.keep is not None and n == max(args.reports):
+                shutil.rmtree(args.keep, ignore_errors=True)
+                shutil.move(str(out), str(args.keep))
             shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(data, ignore_errors=True)
     finally:
