@@ -50,8 +50,8 @@ def main() -> int:
 
     import bench_link
 
-    from ipgraph.catalog import load_catalog, report_iri
-    from ipgraph.store import open_store, run_query, term_for
+    from ipgraph.query.catalog import load_catalog, report_iri
+    from ipgraph.store.embedded import open_store, run_query, term_for
 
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="ipgraph-anchored-", dir=args.tmp))
     try:

@@ -52,9 +52,9 @@ def main() -> int:
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from ipgraph.catalog import load_catalog
-    from ipgraph.prefixes import sparql_prologue
-    from ipgraph.store import bind_values, term_for
+    from ipgraph.model.prefixes import sparql_prologue
+    from ipgraph.query.catalog import load_catalog
+    from ipgraph.store.embedded import bind_values, term_for
 
     catalog = load_catalog(ROOT / "queries")
     q = catalog[args.query]

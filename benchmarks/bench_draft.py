@@ -56,7 +56,7 @@ DEFAULT_DATA_DIRS = [ROOT / "data", ROOT / "tests" / "fixtures", ROOT / "tests" 
 def main(argv: list[str]) -> int:
     from ipgraph.draft.evaluate import evaluate
     from ipgraph.draft.vocabulary import load_vocabulary
-    from ipgraph.facts import find_report_folders, load_report
+    from ipgraph.reading.facts import find_report_folders, load_report
 
     data_dirs = [Path(a) for a in argv] or DEFAULT_DATA_DIRS
     data_dirs = [d for d in data_dirs if (d / "reports").is_dir()]

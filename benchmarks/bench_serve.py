@@ -154,9 +154,9 @@ def varied(texts: list[str], describe: list[str], total: int, tag: str) -> list[
 def sparql_requests(build: Path, entities: int) -> tuple[list[str], list[str]]:
     """Catalog queries (bound to defaults, with prefixes) and entities to DESCRIBE."""
     sys.path.insert(0, str(ROOT / "src"))
-    from ipgraph.catalog import load_catalog
-    from ipgraph.prefixes import sparql_prologue
-    from ipgraph.store import bind_values, open_store, term_for
+    from ipgraph.model.prefixes import sparql_prologue
+    from ipgraph.query.catalog import load_catalog
+    from ipgraph.store.embedded import bind_values, open_store, term_for
 
     catalog = load_catalog(ROOT / "queries")
     texts = []
@@ -253,7 +253,7 @@ def main() -> int:
                 elif mix_of == "varied":
                     mix, warm = varied_mix("/sparql", "v"), sparql_mix("/sparql")
                 else:
-                    from ipgraph.catalog import load_catalog
+                    from ipgraph.query.catalog import load_catalog
 
                     mix = [(f"/queries/{n}", json_accept) for n in load_catalog(ROOT / "queries")]
                     mix += [("/id/" + i[len("https://w3id.org/ipgraph/id/") :], "text/html") for i in iris]

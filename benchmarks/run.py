@@ -13,7 +13,7 @@ Sections (each figure a median over repeated runs, with min / max, and a ratio t
   running the same query text: ``benchmarks/bench_cli.py``'s floor). Target ≤ 1.5×.
 - **build** — ``ipgraph build`` of the report: the process vs pyoxigraph bulk-loading the build's own N-Quads in a
   fresh process, and each stage as a share of the build. Target: validation + derivation < 50%.
-- **catalog** — every catalog query in process: ``ipgraph.api`` (and ``ipgraph.store.run_query``) vs the same
+- **catalog** — every catalog query in process: ``ipgraph.api`` (and ``ipgraph.store.embedded.run_query``) vs the same
   SPARQL text straight on pyoxigraph (target ≤ 1.2×); rdflib's in-memory ``Graph`` (``ipgraph.nt``, each query
   under a time limit, in its own process) vs ``ipgraph.api``: the speed-up.
 - **growth** — the real report plus ``n - 1`` clearly synthetic copies (``benchmarks/synthetic_reports.py``) for
@@ -353,9 +353,9 @@ def section_build(s: Suite) -> None:
 def section_cli(s: Suite) -> None:
     import bench_cli  # its floor (bare python + pyoxigraph, same store, same query text) and its timer
 
-    from ipgraph.catalog import load_catalog
-    from ipgraph.prefixes import sparql_prologue
-    from ipgraph.store import bind_values, term_for
+    from ipgraph.model.prefixes import sparql_prologue
+    from ipgraph.query.catalog import load_catalog
+    from ipgraph.store.embedded import bind_values, term_for
 
     catalog = load_catalog(ROOT / "queries")
     out: dict[str, Any] = {}
@@ -455,8 +455,8 @@ def section_catalog(s: Suite) -> None:
     import pyoxigraph as ox
 
     from ipgraph.api import KnowledgeGraph
-    from ipgraph.prefixes import sparql_prologue
-    from ipgraph.store import bind_values, run_query, term_for
+    from ipgraph.model.prefixes import sparql_prologue
+    from ipgraph.store.embedded import bind_values, run_query, term_for
 
     kg = KnowledgeGraph(s.build)
     store = kg.store
@@ -505,7 +505,7 @@ def section_catalog(s: Suite) -> None:
     med = {n: {label: statistics.median(v) for label, v in d.items()} for n, d in per.items()}
     direct_total = statistics.median(rounds["direct"])
     sec, k = "catalog", s.args.catalog_rounds
-    for label, what in (("api", "ipgraph.api"), ("run_query", "ipgraph.store.run_query")):
+    for label, what in (("api", "ipgraph.api"), ("run_query", "ipgraph.store.embedded.run_query")):
         ratio = statistics.median(rounds[label]) / direct_total
         s.add(
             row(

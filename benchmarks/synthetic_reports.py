@@ -77,7 +77,7 @@ def scaled_text(text: str, k: int) -> str:
     """
     m = re.fullmatch(r"([\d,]+)(\.\d+)?(\s+\w+)?", text)
     if m is None:  # a cardinal word
-        from ipgraph.numerals import CARDINALS
+        from ipgraph.reading.numerals import CARDINALS
 
         return f"{CARDINALS[text.lower()] * k:,}"
     integer, frac, mult = m.group(1), m.group(2) or "", m.group(3) or ""
@@ -159,7 +159,7 @@ def _numbers(value: Any) -> list[Decimal]:
 
 def plan(text: str, docs: list[dict[str, Any]], k: int) -> tuple[dict[tuple[int, int], str], set[str]]:
     """Which written numbers to rewrite (span → new text) and which observations are scaled by ``k``."""
-    from ipgraph.numerals import find_numbers, structural_spans
+    from ipgraph.reading.numerals import find_numbers, structural_spans
 
     blocks = _blocks(docs, text)
     structural = structural_spans(text)

@@ -19,7 +19,7 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data, built once (checks are tested separately)."""
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     out = tmp_path_factory.mktemp("build") / "build"
     build(DATA, out, ONTOLOGY, validate=False)
@@ -28,7 +28,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def store(built: Path) -> Iterator[ox.Store]:
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
 
     yield open_store(built)
 
@@ -36,7 +36,7 @@ def store(built: Path) -> Iterator[ox.Store]:
 @pytest.fixture(scope="session")
 def combined(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data and every fixture report (``--data data --data tests/fixtures``), built once (with every check)."""
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     out = tmp_path_factory.mktemp("reports") / "build"
     summary = build([DATA, FIXTURES], out, ONTOLOGY, validate=True)
@@ -46,7 +46,7 @@ def combined(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def combined_store(combined: Path) -> ox.Store:
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
 
     return open_store(combined)
 
@@ -54,6 +54,6 @@ def combined_store(combined: Path) -> ox.Store:
 @pytest.fixture(scope="session")
 def build_result():  # type: ignore[no-untyped-def]
     """The in-memory dataset of the real data (rdflib), for checks that need it."""
-    from ipgraph.build import assemble
+    from ipgraph.store.build import assemble
 
     return assemble(DATA, ONTOLOGY)

@@ -57,7 +57,7 @@ def _observations(folder: Path) -> dict[str, dict[str, object]]:
 
 @pytest.mark.slow
 def test_two_synthetic_reports_build_and_conform(synthetic: ModuleType, tmp_path: Path) -> None:
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     data = tmp_path / "data"
     assert synthetic.generate(2, data) == ["synthetic-0001", "synthetic-0002"]

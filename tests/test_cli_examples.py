@@ -126,7 +126,7 @@ def make_base(where: Path, built: Path | None = None) -> Path:
     if built is not None:
         shutil.copytree(built, base / "build", symlinks=True)
     else:
-        from ipgraph.build import build
+        from ipgraph.store.build import build
 
         build(ROOT / "data", base / "build", ROOT / "ontology" / "ipgraph.ttl", validate=False)
     return base
@@ -296,14 +296,14 @@ def test_case_names_say_their_verb() -> None:
 def test_unexpected_exception_is_one_line_naming_a_private_crash_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ipgraph import cli
+    from ipgraph import cli, errors
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
 
     def boom(_: object) -> int:
         raise ZeroDivisionError("an invented failure\nover two lines")
 
-    assert cli._run(boom, None) == cli.EXIT_BUG == 3
+    assert cli._run(boom, None) == errors.EXIT_BUG == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "a bug in ipgraph" in err and "Traceback" not in err
     reports = list((tmp_path / "state" / "ipgraph").iterdir())

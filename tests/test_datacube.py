@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ipgraph.datacube import run_integrity_constraints
+from ipgraph.checks.datacube import run_integrity_constraints
 
 from .conftest import SHARED
 

@@ -31,15 +31,15 @@ REPORTS = {
 
 
 def test_held_out_reports_build_with_every_check(tmp_path: Path) -> None:
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     summary = build([DATA, HELD_OUT], tmp_path / "build", ONTOLOGY, validate=True)
     assert summary.conforms, summary.text()
 
 
 def test_every_number_of_the_held_out_texts_is_covered() -> None:
-    from ipgraph.coverage import report_coverage
-    from ipgraph.dataset import assemble
+    from ipgraph.checks.coverage import report_coverage
+    from ipgraph.model.dataset import assemble
 
     result = assemble([DATA, HELD_OUT], ONTOLOGY)
     # counted by hand in the texts: paragraph numbering ("1.", 一、, （一）) left out, the "first" of

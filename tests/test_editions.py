@@ -16,8 +16,8 @@ import pytest
 
 from ipgraph.cli import main
 from ipgraph.errors import InputError
-from ipgraph.facts import load_report
-from ipgraph.store import SelectResult, run_query
+from ipgraph.reading.facts import load_report
+from ipgraph.store.embedded import SelectResult, run_query
 
 from .conftest import DATA, FIXTURES, ONTOLOGY
 
@@ -136,7 +136,7 @@ def _copy(tmp_path: Path) -> Path:
     ids=["unknown-text", "not-in-the-edition", "unknown-key", "unknown-kind", "value-in-neither"],
 )
 def test_a_bad_edition_is_one_line_with_its_file(tmp_path: Path, old: str, new: str, problem: str) -> None:
-    from ipgraph.dataset import assemble
+    from ipgraph.model.dataset import assemble
 
     data = _copy(tmp_path)
     report = data / "reports" / REPORT / "report.yaml"
@@ -150,7 +150,7 @@ def test_a_bad_edition_is_one_line_with_its_file(tmp_path: Path, old: str, new: 
 
 
 def test_a_missing_edition_text_is_an_error_naming_it(tmp_path: Path) -> None:
-    from ipgraph.dataset import assemble
+    from ipgraph.model.dataset import assemble
 
     data = _copy(tmp_path)
     (data / "sources" / f"{REPORT}.zh-hans.txt").unlink()
@@ -161,8 +161,8 @@ def test_a_missing_edition_text_is_an_error_naming_it(tmp_path: Path) -> None:
 def test_a_news_item_is_related_to_the_report_not_a_version_of_it(tmp_path: Path) -> None:
     from rdflib import URIRef
 
-    from ipgraph.dataset import assemble
-    from ipgraph.graph import GRAPH_PROVENANCE
+    from ipgraph.model.dataset import assemble
+    from ipgraph.model.graph import GRAPH_PROVENANCE
 
     data = _copy(tmp_path)
     report = data / "reports" / REPORT / "report.yaml"

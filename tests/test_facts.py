@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, URIRef
 
-from ipgraph.coverage import report_coverage
-from ipgraph.graph import GRAPH_PROVENANCE, BuildResult
-from ipgraph.namespace import IPG
-from ipgraph.prefixes import PREFIXES
+from ipgraph.checks.coverage import report_coverage
+from ipgraph.model.graph import GRAPH_PROVENANCE, BuildResult
+from ipgraph.model.namespace import IPG
+from ipgraph.model.prefixes import PREFIXES
 
 from .conftest import DATA, ONTOLOGY
 
@@ -56,7 +56,7 @@ def test_every_quote_is_verbatim_at_its_offsets(build_result: BuildResult) -> No
 def test_every_stated_figure_has_a_quote_that_writes_it(build_result: BuildResult) -> None:
     from decimal import Decimal
 
-    from ipgraph.numerals import value_occurs
+    from ipgraph.reading.numerals import value_occurs
 
     ds = build_result.dataset
     for obs in ds.subjects(RDF.type, IPG.StatedObservation):
@@ -73,8 +73,8 @@ def test_every_stated_figure_has_a_quote_that_writes_it(build_result: BuildResul
 
 
 def test_shapes_and_health_queries_pass_on_the_report(build_result: BuildResult) -> None:
-    from ipgraph.trends.emit import derive_into
-    from ipgraph.validate import validate_result
+    from ipgraph.checks.validate import validate_result
+    from ipgraph.derivation.emit import derive_into
 
     derive_into(build_result.dataset)
     report = validate_result(build_result, ONTOLOGY)
@@ -83,8 +83,8 @@ def test_shapes_and_health_queries_pass_on_the_report(build_result: BuildResult)
 
 @pytest.mark.slow
 def test_owl_consistency_with_the_data(build_result: BuildResult) -> None:
-    from ipgraph.checks import JavaNotFoundError
-    from ipgraph.validate import validate_all
+    from ipgraph.checks.graph_checks import JavaNotFoundError
+    from ipgraph.checks.validate import validate_all
 
     try:
         report = validate_all(DATA, ONTOLOGY)
@@ -96,7 +96,7 @@ def test_owl_consistency_with_the_data(build_result: BuildResult) -> None:
 
 def test_key_figures_read_off_the_report(store: object) -> None:
     """A few figures straight from the text, queried by meaning."""
-    from ipgraph.store import SelectResult, run_query
+    from ipgraph.store.embedded import SelectResult, run_query
 
     q = """SELECT ?v WHERE { ?o a ipg:StatedObservation ; ipg:caseCategory ?c ; ipg:statUnit ?u ;
              ipg:statMeasure measure:count ; ipg:breakdown breakdown:total ; ipg:charge charge:ip-crime ;
@@ -128,7 +128,7 @@ def test_a_count_is_found_by_a_plain_integer(store: object) -> None:
     """A newcomer's query: the text says “1,369 cases” (I.1.1); SPARQL's ``1369`` is an xsd:integer and finds it."""
     import pyoxigraph as ox
 
-    from ipgraph.store import run_query
+    from ipgraph.store.embedded import run_query
 
     assert isinstance(store, ox.Store)
     assert run_query(store, "ASK { ?o ipg:obsValue 1369 }") is True
@@ -141,7 +141,7 @@ def test_counts_and_ranks_are_integers_and_every_other_figure_a_decimal(store: o
     may have fractions (xsd:decimal)."""
     import pyoxigraph as ox
 
-    from ipgraph.store import SelectResult, run_query
+    from ipgraph.store.embedded import SelectResult, run_query
 
     assert isinstance(store, ox.Store)
     q = """SELECT DISTINCT ?stated ?measure ?type WHERE {

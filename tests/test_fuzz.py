@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from ipgraph.cli import main
 from ipgraph.errors import IpgraphError
-from ipgraph.facts import load_report
+from ipgraph.reading.facts import load_report
 
 from .conftest import DATA
 

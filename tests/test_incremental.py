@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ipgraph import parts
-from ipgraph.build import _reusable, build
-from ipgraph.parts import PartInfo, across_groups, merge_sorted
+from ipgraph.store import parts
+from ipgraph.store.build import _reusable, build
+from ipgraph.store.parts import PartInfo, across_groups, merge_sorted
 
 from .conftest import DATA, FIXTURES, ONTOLOGY
 

@@ -29,11 +29,11 @@ import yaml
 
 import ipgraph
 from ipgraph import resources
-from ipgraph.catalog import load_catalog, load_query
 from ipgraph.cli import main
+from ipgraph.draft.scaffold import init_report
 from ipgraph.errors import InputError
-from ipgraph.scaffold import init_report
-from ipgraph.schema import check, schema_text
+from ipgraph.query.catalog import load_catalog, load_query
+from ipgraph.reading.schema import check, schema_text
 
 from .conftest import DATA, ONTOLOGY, QUERIES, ROOT
 
@@ -179,7 +179,7 @@ def test_no_bundled_needs_data() -> None:
 
 
 def test_init_scaffolds_a_report_that_loads(tmp_path: Path) -> None:
-    from ipgraph.facts import load_report
+    from ipgraph.reading.facts import load_report
 
     (tmp_path / "paper.txt").write_text(PAPER, encoding="utf-8")
     folder, copy = init_report("lakeside-2026", tmp_path / "paper.txt", tmp_path / "data")
@@ -342,7 +342,7 @@ def test_installed_builds_lists_and_answers_the_catalog(installed: Installed, bu
     script = installed.work.parent / "every-query.py"
     script.write_text(
         "import contextlib, io, json, sys\n"
-        "from ipgraph import resources\nfrom ipgraph.catalog import load_catalog\nfrom ipgraph.cli import main\n"
+        "from ipgraph import resources\nfrom ipgraph.query.catalog import load_catalog\nfrom ipgraph.cli import main\n"
         "answers = {}\n"
         "for name in load_catalog(resources.queries_dir()):\n"
         "    out, err = io.StringIO(), io.StringIO()\n"

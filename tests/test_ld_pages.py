@@ -228,7 +228,7 @@ facts:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     tmp = tmp_path_factory.mktemp("hostile-ld")
     (tmp / "data" / "reports" / "invented-hostile-2024").mkdir(parents=True)

@@ -26,9 +26,9 @@ from typing import ClassVar
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.catalog import parse_query_text
-from ipgraph.results import cell
-from ipgraph.store import SelectResult, run_query, term_for
+from ipgraph.query.catalog import parse_query_text
+from ipgraph.query.results import cell
+from ipgraph.store.embedded import SelectResult, run_query, term_for
 
 from .conftest import ONTOLOGY, QUERIES, ROOT, SHARED
 
@@ -54,8 +54,8 @@ def _nquads(triples: list[tuple[object, object, object]], graph: str) -> bytes:
 
 
 def _load_built(store: ox.Store, built: Path) -> None:
-    from ipgraph.linking.sssom import load_links
     from ipgraph.linking.terms import GRAPH_LINKS
+    from ipgraph.model.links import load_links
 
     from .conftest import DATA
 
@@ -205,7 +205,7 @@ def test_federated_query_hops_to_wikidata(built: Path, fake_wikidata: str) -> No
 
 def test_federated_query_lists_exactly_the_reviewed_items(built: Path) -> None:
     from ipgraph.linking.wikidata import federated_query, verified_links
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
 
     reviewed = verified_links(open_store(built), [ROOT / "data"])
     assert len(reviewed) == 9

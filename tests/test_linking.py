@@ -23,7 +23,7 @@ from ipgraph.linking.charges import align_charges
 from ipgraph.linking.concepts import Concepts, load_concepts
 from ipgraph.linking.judgments import REASON_LABELS, FieldMap, LinkSummary, link_judgments
 from ipgraph.linking.rdf import load_targets, propose_links, read_source
-from ipgraph.linking.sssom import Mapping, load_links, read_sssom, write_sssom
+from ipgraph.linking.sssom import Mapping, write_sssom
 from ipgraph.linking.terms import (
     FINDING_NS,
     GRAPH_LINK_VOCABULARY,
@@ -35,7 +35,8 @@ from ipgraph.linking.terms import (
     vocabulary_path,
 )
 from ipgraph.linking.wikidata import check_wikidata, verified_links
-from ipgraph.store import SelectResult, run_query
+from ipgraph.model.links import load_links, read_sssom
+from ipgraph.store.embedded import SelectResult, run_query
 
 from .conftest import DATA, ONTOLOGY, QUERIES, ROOT
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ipgraph.numerals import find_numbers, structural_spans, value_occurs
+from ipgraph.reading.numerals import find_numbers, structural_spans, value_occurs
 
 HERE = Path(__file__).parent / "fixtures" / "numerals-zh"
 Number = tuple[str, Decimal | None, str, str]

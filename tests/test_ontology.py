@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 
-from ipgraph.checks import (
+from ipgraph.checks.graph_checks import (
     JavaNotFoundError,
     Violation,
     canonical_turtle_problems,
@@ -25,7 +25,7 @@ from ipgraph.checks import (
     query_header,
     run_health_queries,
 )
-from ipgraph.namespace import ID_PREFIXES, IPG, id_namespace
+from ipgraph.model.namespace import ID_PREFIXES, IPG, id_namespace
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "ipgraph.ttl"

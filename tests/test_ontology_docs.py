@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ipgraph.ontology_docs import write_ontology_docs
+from ipgraph.viz.ontology_docs import write_ontology_docs
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "ipgraph.ttl"
@@ -67,7 +67,7 @@ def test_docs_are_the_same_bytes_in_every_process(tmp_path: Path) -> None:
     pages = []
     for seed in ("1", "2"):
         out = tmp_path / f"seed-{seed}.html"
-        code = "import sys; from pathlib import Path; from ipgraph.ontology_docs import write_ontology_docs; "
+        code = "import sys; from pathlib import Path; from ipgraph.viz.ontology_docs import write_ontology_docs; "
         code += "write_ontology_docs(Path(sys.argv[1]), Path(sys.argv[2]))"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run([sys.executable, "-c", code, str(ONTOLOGY), str(out)], check=True, env=env, timeout=300)
@@ -138,7 +138,7 @@ def _hostile_ontology(case: str, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("case", HOSTILE_CASES)
 def test_a_hostile_ontology_gives_a_page_that_runs_and_loads_nothing(case: str, tmp_path: Path) -> None:
-    from ipgraph.page_safety import csp_source
+    from ipgraph.viz.page_safety import csp_source
 
     source = _hostile_ontology(case, tmp_path)
     page = write_ontology_docs(source, tmp_path / "page.html").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Where ipgraph may write and how a new output is swapped in (:mod:`ipgraph.outputs`): nothing a user owns is lost.
+"""Where ipgraph may write and how a new output is swapped in (:mod:`ipgraph.store.outputs`): nothing a user owns
+is lost.
 
 The files and folders "of the user" below are invented for the tests.
 """
@@ -16,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from ipgraph import outputs
 from ipgraph.cli import main
 from ipgraph.errors import InputError
-from ipgraph.outputs import MARKER_FILE, OutputDir, check_dir, check_file, is_ipgraph_file, marked, write_file
+from ipgraph.store import outputs
+from ipgraph.store.outputs import MARKER_FILE, OutputDir, check_dir, check_file, is_ipgraph_file, marked, write_file
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = "my own notes, not ipgraph's\n"
@@ -170,7 +171,7 @@ def test_file_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_every_kind_of_file_ipgraph_writes_is_recognised(tmp_path: Path) -> None:
-    from ipgraph.export import CSV_COLUMNS
+    from ipgraph.query.export import CSV_COLUMNS
 
     png = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", bytes(13)) + _chunk(b"IEND", b"")
     files = {
@@ -366,7 +367,7 @@ def test_a_reader_never_finds_no_output_while_it_is_replaced(tmp_path: Path) -> 
 # ---------------------------------------------------------------------------------------------- two at once
 HOLDER = """
 import sys
-from ipgraph.outputs import OutputDir
+from ipgraph.store.outputs import OutputDir
 with OutputDir(sys.argv[1], "build") as out:
     out.begin()
     print("holding", flush=True)
@@ -408,7 +409,7 @@ def test_a_lock_left_by_a_killed_writer_is_free_again(tmp_path: Path) -> None:
     code = textwrap.dedent(
         """
         import sys
-        from ipgraph.outputs import OutputDir
+        from ipgraph.store.outputs import OutputDir
         out = OutputDir(sys.argv[1], "build")
         out.__enter__()
         print("holding", flush=True)

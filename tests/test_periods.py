@@ -12,11 +12,11 @@ import pytest
 from rdflib import URIRef
 
 from ipgraph.cli import main
+from ipgraph.derivation.arithmetic import Engine, Structure
+from ipgraph.derivation.observations import Obs
 from ipgraph.errors import InputError
-from ipgraph.periods import PERIOD_BASE, parse_period, period_label, period_of_slug
-from ipgraph.store import SelectResult, run_query
-from ipgraph.trends.arithmetic import Engine, Structure
-from ipgraph.trends.observations import Obs
+from ipgraph.model.periods import PERIOD_BASE, parse_period, period_label, period_of_slug
+from ipgraph.store.embedded import SelectResult, run_query
 
 from .conftest import DATA, FIXTURES, ONTOLOGY
 
@@ -131,9 +131,9 @@ def _data_with_period(tmp_path: Path, period: str) -> Path:
 
 
 def test_a_half_year_report_builds_and_trends_do_not_mix_it_with_a_year(tmp_path: Path) -> None:
-    from ipgraph.dataset import assemble
-    from ipgraph.graph import GRAPH_FACTS
-    from ipgraph.namespace import IPG
+    from ipgraph.model.dataset import assemble
+    from ipgraph.model.graph import GRAPH_FACTS
+    from ipgraph.model.namespace import IPG
 
     result = assemble([_data_with_period(tmp_path, '"2023-H1"')], ONTOLOGY)
     facts = result.dataset.graph(GRAPH_FACTS)
@@ -149,7 +149,7 @@ def test_a_bad_period_in_a_data_file_is_one_line(tmp_path: Path, capsys: pytest.
     err = capsys.readouterr().err
     assert "report.yaml" in err and "a month is 01 to 12" in err and err.count("\n") == 1
     with pytest.raises(InputError):
-        from ipgraph.dataset import assemble
+        from ipgraph.model.dataset import assemble
 
         assemble([data], ONTOLOGY)
 

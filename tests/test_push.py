@@ -14,11 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.catalog import load_catalog
 from ipgraph.cli import main
 from ipgraph.errors import IpgraphError
-from ipgraph.prefixes import GRAPHS
-from ipgraph.remote import Auth, remote_query, sparql_query, sparql_update
+from ipgraph.model.prefixes import GRAPHS
+from ipgraph.query.catalog import load_catalog
+from ipgraph.store.remote import Auth, remote_query, sparql_query, sparql_update
 
 from .conftest import QUERIES
 from .serverutil import oxigraph_server, virtuoso_binary, virtuoso_server
@@ -37,7 +37,7 @@ VIRTUOSO_KNOWN_DIFFERENCES = {
 
 
 def _graph_counts(query_url: str, auth: Auth | None = None) -> dict[str, int]:
-    from ipgraph.remote import parse_results
+    from ipgraph.store.remote import parse_results
 
     text = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
     result = parse_results(*sparql_query(query_url, text, default_graphs=None, named_graphs=None, auth=auth))
@@ -82,7 +82,7 @@ def test_push_then_whole_catalog_remotely(built: Path, oxigraph: str, capsys: py
 def test_a_large_graph_goes_in_chunks_and_arrives_whole(
     built: Path, oxigraph: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ipgraph.push as push_mod
+    import ipgraph.store.push as push_mod
 
     sent: list[tuple[str, int]] = []
     real_http = push_mod.http
@@ -115,7 +115,7 @@ def test_push_replaces_and_leaves_no_staging(built: Path, oxigraph: str) -> None
 
 
 def test_failed_push_leaves_store_as_it_was(built: Path, oxigraph: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ipgraph.push as push_mod
+    import ipgraph.store.push as push_mod
 
     assert main(["push", "--build", str(built), "--endpoint", f"{oxigraph}/store"]) == 0
     before = _graph_counts(f"{oxigraph}/query")

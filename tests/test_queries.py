@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.catalog import REPORT_TYPE, parse_query_text, report_iri
-from ipgraph.results import cell
-from ipgraph.store import SelectResult, run_query, term_for
+from ipgraph.query.catalog import REPORT_TYPE, parse_query_text, report_iri
+from ipgraph.query.results import cell
+from ipgraph.store.embedded import SelectResult, run_query, term_for
 
 from .conftest import QUERIES, ROOT
 

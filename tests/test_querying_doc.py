@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 import yaml
 
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 
 from .conftest import DATA, FIXTURES, ROOT
 

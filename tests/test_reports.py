@@ -17,9 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.catalog import REPORT_TYPE, CatalogQuery, parse_query_text, report_iri
-from ipgraph.results import cell
-from ipgraph.store import SelectResult, run_query, term_for
+from ipgraph.query.catalog import REPORT_TYPE, CatalogQuery, parse_query_text, report_iri
+from ipgraph.query.results import cell
+from ipgraph.store.embedded import SelectResult, run_query, term_for
 
 from .conftest import DATA, ONTOLOGY, QUERIES, ROOT
 
@@ -218,8 +218,8 @@ def test_a_query_that_is_not_per_report_refuses_the_parameter(combined: Path) ->
 
 
 def test_a_report_in_two_data_directories_is_refused(tmp_path: Path) -> None:
-    from ipgraph.build import assemble
     from ipgraph.errors import InputError
+    from ipgraph.store.build import assemble
 
     other = tmp_path / "other"
     shutil.copytree(FIXTURES / "reports" / "invented-minhang-2023", other / "reports" / "invented-minhang-2023")
@@ -230,8 +230,8 @@ def test_a_report_in_two_data_directories_is_refused(tmp_path: Path) -> None:
 
 def test_entities_and_links_are_shared_across_data_directories(tmp_path: Path) -> None:
     """A fixture report uses place:shanghai of data/; the links of every data directory are loaded."""
-    from ipgraph.build import assemble
-    from ipgraph.graph import GRAPH_LINKS
+    from ipgraph.model.graph import GRAPH_LINKS
+    from ipgraph.store.build import assemble
 
     other = tmp_path / "other"
     shutil.copytree(FIXTURES / "reports" / "invented-shanghai-2024", other / "reports" / "invented-shanghai-2024")
@@ -270,7 +270,7 @@ def test_charts_are_drawn_per_report(combined_store: ox.Store) -> None:
 
 def test_every_data_cube_constraint_holds_with_every_report(combined: Path) -> None:
     """W3C Data Cube IC-1 … IC-21 on the graph of all reports (the queries are third-party, kept outside)."""
-    from ipgraph.datacube import run_integrity_constraints
+    from ipgraph.checks.datacube import run_integrity_constraints
 
     from .conftest import SHARED
 

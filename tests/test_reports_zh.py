@@ -41,7 +41,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def result(data: Path):  # type: ignore[no-untyped-def]
-    from ipgraph.build import assemble
+    from ipgraph.store.build import assemble
 
     return assemble([data], ONTOLOGY)
 
@@ -68,8 +68,8 @@ def test_both_reports_build(data: Path, tmp_path: Path, capsys: pytest.CaptureFi
     ],
 )
 def test_quotes_resolve_verbatim_to_their_chinese_section(result, rid: str, quote: str, section: str) -> None:  # type: ignore[no-untyped-def]
-    from ipgraph.graph import GRAPH_PROVENANCE
-    from ipgraph.namespace import IPG
+    from ipgraph.model.graph import GRAPH_PROVENANCE
+    from ipgraph.model.namespace import IPG
 
     source = result.sources[rid]
     text = source.text
@@ -92,7 +92,7 @@ def test_quotes_resolve_verbatim_to_their_chinese_section(result, rid: str, quot
 
 
 def test_coverage_reports_every_number_a_reader_sees(result) -> None:  # type: ignore[no-untyped-def]
-    from ipgraph.coverage import report_coverage
+    from ipgraph.checks.coverage import report_coverage
 
     # counted by hand, heading numbers (一、 （一） 1． 第一部分 一是) left out as paragraph numbering is
     hand_counts = {"invented-qinghu-2024": 23, "invented-lanshan-2024": 13}
@@ -150,7 +150,7 @@ def test_a_value_not_written_in_its_chinese_quote_fails(
 
 @pytest.fixture(scope="module")
 def zh_store(data: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
 
     out = tmp_path_factory.mktemp("zh-build") / "build"
     assert main(["build", "--data", str(data), "--out", str(out), "--no-validate"]) == 0
@@ -167,15 +167,15 @@ def zh_store(data: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ign
     ],
 )
 def test_labels_are_found_in_either_script(zh_store, term: str, iri: str) -> None:  # type: ignore[no-untyped-def]
-    from ipgraph.describe import describe, resolve_term
+    from ipgraph.query.describe import describe, resolve_term
 
     assert resolve_term(zh_store, term).value.endswith(iri)
     assert describe(zh_store, term).splitlines()[0].endswith(iri.split("/")[1])
 
 
 def test_an_unknown_chinese_label_is_an_error(zh_store) -> None:  # type: ignore[no-untyped-def]
-    from ipgraph.describe import resolve_term
     from ipgraph.errors import InputError
+    from ipgraph.query.describe import resolve_term
 
     with pytest.raises(InputError, match="nothing in the graph is called"):
         resolve_term(zh_store, "嵐山區法院")
@@ -183,8 +183,8 @@ def test_an_unknown_chinese_label_is_an_error(zh_store) -> None:  # type: ignore
 
 def test_view_search_keys_match_either_script() -> None:
     """What viz.js does with the page's data: the typed query through the map, then a substring of the key."""
+    from ipgraph.reading.zh_script import variant_map
     from ipgraph.viz.page import search_key
-    from ipgraph.zh_script import variant_map
 
     labels = ["Lanshan District People's Procuratorate", "嵐山區人民檢察院"]
     key = search_key(labels) or ""
@@ -261,7 +261,7 @@ def test_view_search_in_the_browser_accepts_either_script(data: Path, tmp_path: 
     ],
 )
 def test_innermost_section_from_chinese_headings(text: str, where: str, section: str) -> None:
-    from ipgraph.source import SourceText
+    from ipgraph.reading.source import SourceText
 
     src = SourceText.from_string(text, "zh.txt")
     assert src.section_at(text.index(where)).number == section

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from ipgraph import safe_read
 from ipgraph.cli import main
 from ipgraph.errors import InputError
-from ipgraph.facts import find_report_folders, load_report
-from ipgraph.source import SourceText
+from ipgraph.reading import safe_read
+from ipgraph.reading.facts import find_report_folders, load_report
+from ipgraph.reading.source import SourceText
 
 from .conftest import DATA, ONTOLOGY, ROOT
 
@@ -70,7 +70,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     fifo = tmp_path / "source.txt"
     os.mkfifo(fifo)
     result = run_isolated(
-        "from ipgraph.source import SourceText\n"
+        "from ipgraph.reading.source import SourceText\n"
         "from ipgraph.errors import InputError\n"
         f"try:\n    SourceText.from_file(__import__('pathlib').Path({str(fifo)!r}))\n"
         "except InputError as e:\n    print(e)\n",
@@ -212,7 +212,7 @@ def test_an_alias_bomb_is_refused_at_the_first_alias_without_memory_or_time(tmp_
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(BOMB, encoding="utf-8")
     result = run_isolated(
-        "from ipgraph.yamlread import load_file\nfrom ipgraph.errors import InputError\n"
+        "from ipgraph.reading.yamlread import load_file\nfrom ipgraph.errors import InputError\n"
         f"try:\n    load_file({str(bomb)!r})\nexcept InputError as e:\n    print(e)\n",
         memory_mb=512,
         timeout=60,
@@ -231,7 +231,7 @@ def test_the_alias_bomb_through_the_cli_is_one_line(tmp_path: Path, capsys: pyte
 
 @pytest.mark.parametrize("opening", ["[", "{a: "])
 def test_deep_nesting_is_refused(opening: str) -> None:
-    from ipgraph.yamlread import MAX_DEPTH, loads
+    from ipgraph.reading.yamlread import MAX_DEPTH, loads
 
     closing = "]" if opening == "[" else "}"
     text = "facts: " + opening * 10_000 + closing * 10_000 + "\n"
@@ -244,7 +244,7 @@ def test_deep_nesting_is_refused(opening: str) -> None:
 
 
 def test_nesting_within_the_limit_is_accepted() -> None:
-    from ipgraph.yamlread import MAX_DEPTH, loads
+    from ipgraph.reading.yamlread import MAX_DEPTH, loads
 
     depth = MAX_DEPTH - 1  # the root mapping is one level
     node = loads("a: " + "[" * depth + "]" * depth)["a"]
@@ -264,7 +264,7 @@ def test_nesting_within_the_limit_is_accepted() -> None:
     ("a: 1\n---\nb: 2\n", "malformed YAML: expected a single document"),
 ])  # fmt: skip
 def test_what_data_never_needs_is_refused(text: str, message: str) -> None:
-    from ipgraph.yamlread import loads
+    from ipgraph.reading.yamlread import loads
 
     with pytest.raises(InputError) as info:
         loads(text, "x.yaml")
@@ -272,7 +272,7 @@ def test_what_data_never_needs_is_refused(text: str, message: str) -> None:
 
 
 def test_a_date_stays_text() -> None:
-    from ipgraph.yamlread import loads
+    from ipgraph.reading.yamlread import loads
 
     assert loads("period: 2023-01-01") == {"period": "2023-01-01"}
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from rdflib import RDF, SKOS, Graph, URIRef
 
-from ipgraph import schema, yamlread
 from ipgraph.errors import InputError
-from ipgraph.facts import load_report
+from ipgraph.reading import schema, yamlread
+from ipgraph.reading.facts import load_report
 
 from .conftest import DATA, ONTOLOGY, ROOT
 
@@ -225,7 +225,7 @@ def test_a_report_id_that_is_not_a_slug_stops_the_load(tmp_path: Path) -> None:
 
 def test_the_allowed_keys_come_from_the_schema() -> None:
     """facts.py keeps no key lists of its own: the schema is the one list."""
-    import ipgraph.facts as facts
+    import ipgraph.reading.facts as facts
 
     source = Path(facts.__file__).read_text(encoding="utf-8")
     assert "_KEYS" not in source

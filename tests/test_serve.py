@@ -23,8 +23,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.catalog import load_catalog
-from ipgraph.prefixes import ID_BASE
+from ipgraph.model.prefixes import ID_BASE
+from ipgraph.query.catalog import load_catalog
 
 from .conftest import QUERIES
 from .serverutil import Served, ipgraph_serve

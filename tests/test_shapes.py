@@ -15,7 +15,7 @@ import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
-from ipgraph.checks import Violation, run_shacl
+from ipgraph.checks.graph_checks import Violation, run_shacl
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology" / "ipgraph.ttl"

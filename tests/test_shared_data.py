@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from ipgraph.dataset import assemble
 from ipgraph.errors import InputError
-from ipgraph.facts import load_shared
-from ipgraph.graph import GRAPH_PROVENANCE
-from ipgraph.namespace import IPG
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.dataset import assemble
+from ipgraph.model.graph import GRAPH_PROVENANCE
+from ipgraph.model.namespace import IPG
+from ipgraph.model.prefixes import PREFIXES
+from ipgraph.reading.facts import load_shared
 
 from .conftest import DATA, FIXTURES, ONTOLOGY
 
@@ -162,7 +162,7 @@ def test_the_cli_builds_a_users_folder_with_its_own_shared_entities(tmp_path: Pa
 
 
 def test_every_shared_file_names_its_schema_and_meets_it() -> None:
-    from ipgraph import schema, yamlread
+    from ipgraph.reading import schema, yamlread
 
     files = sorted((DATA / "shared").glob("*.yaml"))
     assert len(files) >= 2

@@ -1,4 +1,4 @@
-"""What a query reaches — SERVICE endpoints, FROM / FROM NAMED — read from its parse (ipgraph.sparqlcheck), and
+"""What a query reaches — SERVICE endpoints, FROM / FROM NAMED — read from its parse (ipgraph.store.sparqlcheck), and
 FROM honoured by ``ipgraph query`` and the Python API over the local graphs.
 
 The query texts are invented for these tests; 127.0.0.1:9 stands for any local listener.
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ipgraph import sparqlcheck as sc
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
+from ipgraph.store import sparqlcheck as sc
 
 ONTOLOGY_GRAPH = "https://w3id.org/ipgraph/graph/ontology"
 L = "http://127.0.0.1:9/"

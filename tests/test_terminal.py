@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from wcwidth import wcswidth
 
-from ipgraph.termtable import table
+from ipgraph.query.termtable import table
 
 from .conftest import DATA, ONTOLOGY, ROOT
 
@@ -26,7 +26,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 @pytest.fixture(scope="module")
 def several(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real data and the invented fixture reports, built once."""
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     out = tmp_path_factory.mktemp("terminal") / "build"
     build([DATA, FIXTURES], out, ONTOLOGY, validate=False)

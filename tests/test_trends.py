@@ -10,10 +10,10 @@ import pytest
 from rdflib import URIRef
 
 from ipgraph.cli import main
-from ipgraph.graph import BuildResult
-from ipgraph.trends.arithmetic import Engine, Structure
-from ipgraph.trends.intervals import Interval
-from ipgraph.trends.observations import Obs
+from ipgraph.derivation.arithmetic import Engine, Structure
+from ipgraph.derivation.intervals import Interval
+from ipgraph.derivation.observations import Obs
+from ipgraph.model.graph import BuildResult
 
 from .conftest import DATA, ROOT
 
@@ -22,7 +22,7 @@ SYNTHETIC = ROOT / "tests" / "fixtures" / "synthetic-2024"
 
 @pytest.fixture(scope="module")
 def engine(build_result: BuildResult) -> Engine:
-    from ipgraph.trends.emit import derive_into
+    from ipgraph.derivation.emit import derive_into
 
     return derive_into(build_result.dataset)
 
@@ -252,8 +252,8 @@ def test_the_same_figure_in_two_reports_says_whose_definition_differs() -> None:
 def test_the_seeds_footnote_is_the_seeds_not_the_ontologys(build_result: BuildResult) -> None:
     from rdflib import Dataset, Graph
 
-    from ipgraph.graph import GRAPH_ONTOLOGY
-    from ipgraph.namespace import IPG
+    from ipgraph.model.graph import GRAPH_ONTOLOGY
+    from ipgraph.model.namespace import IPG
 
     ontology: Graph = build_result.dataset.graph(GRAPH_ONTOLOGY)
     criminal = URIRef("https://w3id.org/ipgraph/id/category/ip-criminal")

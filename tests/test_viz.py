@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from ipgraph.cli import main
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 from ipgraph.viz.charts import BarChart, Group, SankeyLink, SankeyNode, Value, bar_chart_svg, sankey_layout
 from ipgraph.viz.index import Index, load_index
 from ipgraph.viz.layout import apply_layout, remove_overlaps
@@ -32,7 +32,7 @@ XSS_LABEL = "<script>window.__xss=4</script><b>bold</b> office"
 
 def build_xss(tmp: Path) -> Path:
     """Build a tiny report whose labels, definition and quote carry script and HTML payloads."""
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     from .conftest import ONTOLOGY
 
@@ -122,7 +122,7 @@ def test_derivation_view_runs_left_to_right_from_the_total(store: ox.Store, inde
 def test_change_on_nodes_is_the_graphs(name: str, store: ox.Store, index: Index) -> None:
     """A node's "▲ 12.3%" is the change rate the report states for its figure, or else (within rounding to one
     decimal) the change `ipgraph trends` computes from the figure of the year before; never another number."""
-    from ipgraph.trends.report import trends_rows
+    from ipgraph.query.trends import trends_rows
 
     view = build_view(store, name, index=index)
     rows = trends_rows(store, "shanghai-2023")
@@ -342,7 +342,7 @@ def test_overlaps_are_removed() -> None:
 
 
 def test_xss_payloads_stay_data(tmp_path: Path) -> None:
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
 
     store = open_store(build_xss(tmp_path))
     view = build_view(store, "all")

@@ -17,8 +17,8 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ipgraph.prefixes import PREFIXES, sparql_prologue
-from ipgraph.store import SelectResult, run_query
+from ipgraph.model.prefixes import PREFIXES, sparql_prologue
+from ipgraph.store.embedded import SelectResult, run_query
 from ipgraph.viz.index import Obs
 
 OBS = PREFIXES["obs"] + "shanghai-2023-"
@@ -157,7 +157,7 @@ def test_sankey_is_rooted_at_the_total(store: ox.Store, charts_page: Path) -> No
 
 
 def test_charts_page_has_a_policy_and_inert_data(charts_page: Path) -> None:
-    from ipgraph.page_safety import csp_source
+    from ipgraph.viz.page_safety import csp_source
 
     text = charts_page.read_text(encoding="utf-8")
     css = text.split("<style>", 1)[1].split("</style>", 1)[0]
@@ -169,7 +169,7 @@ def test_charts_page_has_a_policy_and_inert_data(charts_page: Path) -> None:
 
 
 def test_site_index_has_headlines_source_licence_and_labelled_cards(built: Path, tmp_path: Path) -> None:
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
     from ipgraph.viz.run import make_site
 
     make_site(built, tmp_path / "site")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 from ipgraph.server import vendor
 from ipgraph.server.workbench import STATIC, UI_TEXT, gallery_page, query_tags, workbench_page
 

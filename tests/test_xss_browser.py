@@ -52,7 +52,7 @@ class Hostile:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     tmp = tmp_path_factory.mktemp("hostile")
     payloads = Payloads()

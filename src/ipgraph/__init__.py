@@ -5,6 +5,20 @@
 - :func:`build_graph` builds the data into a store and opens it; :func:`open_graph` opens a build.
 - :class:`KnowledgeGraph` runs named catalog queries (``kg.query(name, **params)``) or SPARQL
   (``kg.sparql(text)``), returns rows, pandas DataFrames (``rows.to_dataframe()``) or an rdflib ``Dataset``.
+
+The folders follow the data, each importing only those before it:
+
+1. ``reading/``: source texts, numbers in English and Chinese, the YAML fact files and their schemas;
+2. ``model/``: the closed namespace, identifiers, periods, and fact blocks turned into RDF in named graphs;
+3. ``derivation/``: prior-year values, sums and shares, and the consistency checks within and across reports;
+4. ``checks/``: SHACL shapes, health queries, Data Cube constraints, OWL consistency, coverage of the texts;
+5. ``store/``: the build (report by report), the embedded store, dumps, exports, pushes to server stores;
+6. the uses: ``query/`` (catalog, describe), ``viz/`` (views, charts, the ontology's page), ``server/`` (the
+   endpoint and linked-data pages), ``linking/`` (judgments, charge lists, Wikidata, any RDF) and ``draft/``
+   (a new report's facts proposed from its text).
+
+``cli.py`` only wires the verbs to them; ``api.py`` is the Python API; ``errors.py`` and ``resources.py`` are used
+by all.
 """
 
 from __future__ import annotations

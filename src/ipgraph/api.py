@@ -20,11 +20,19 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ipgraph import resources
-from ipgraph.catalog import PERIOD_TYPE, REPORT_TYPE, CatalogQuery, find_query, load_catalog, period_iri, report_iri
 from ipgraph.errors import InputError
-from ipgraph.prefixes import PREFIXES
-from ipgraph.results import cell
-from ipgraph.store import SelectResult, open_store, run_query, term_for
+from ipgraph.model.periods import period_iri
+from ipgraph.model.prefixes import PREFIXES
+from ipgraph.query.catalog import (
+    PERIOD_TYPE,
+    REPORT_TYPE,
+    CatalogQuery,
+    find_query,
+    load_catalog,
+    report_iri,
+)
+from ipgraph.query.results import cell
+from ipgraph.store.embedded import SelectResult, open_store, run_query, term_for
 
 if TYPE_CHECKING:
     import rdflib
@@ -153,7 +161,7 @@ def build_graph(
     validate: bool = False,
 ) -> KnowledgeGraph:
     """Build the graph (as ``ipgraph build`` does) and open it."""
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     build(Path(data_dir), Path(out), Path(ontology), validate=validate)
     return KnowledgeGraph(out)

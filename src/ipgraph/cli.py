@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from ipgraph.errors import IpgraphError
+from ipgraph.errors import EXIT_INPUT, EXIT_NOT_CONFORMING, EXIT_OK, IpgraphError, report_bug
 
 TYPE_CHECKING = False  # typing and pathlib stay unimported on the query path (mypy: always_true)
 if TYPE_CHECKING:
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any, NoReturn
 
-EXIT_OK, EXIT_NOT_CONFORMING, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 3
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 does not conform / no result; 2 usage or input error; "
     "3 a bug in ipgraph (the message names the file with the traceback); 130 interrupted."
@@ -47,34 +46,36 @@ def _path(text: str) -> Path:
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    from ipgraph.build import assemble
-    from ipgraph.coverage import report_coverage
+    from ipgraph.checks.coverage import print_coverage
 
-    result = assemble(_data_dirs(args), args.ontology)
-    status = EXIT_OK
-    for rid, report in result.reports.items():
-        unused: set[str] | None = None
-        for text_id in [None, *(t.id for t in report.texts)]:  # the source text, then each edition or news item
-            key = report.text_key(text_id)
-            cov = report_coverage(report, result.sources[key], result.quote_spans.get(key, []))
-            name = rid if text_id is None else f"{rid} ({text_id})"  # a line fits 100 columns
-            print(
-                f"{name}: {cov.total} numbers, {cov.covered} covered, {cov.excluded} excluded with a reason, "
-                f"{len(cov.uncovered)} uncovered ({cov.ratio:.1%})"
-            )
-            for u in cov.uncovered:
-                print(f"  line {u.line}: {u.mention.text!r} in “…{u.context}…”")
-            unused = set(cov.unused_exclusions) if unused is None else unused & set(cov.unused_exclusions)
-            if cov.uncovered:
-                status = EXIT_NOT_CONFORMING
-        for passage in sorted(unused or ()):
-            print(f"  unused exclusion: {passage!r}")
-            status = EXIT_NOT_CONFORMING
-    return status
+    return print_coverage(_data_dirs(args), args.ontology)
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from ipgraph.query.ask import ask
+
+    return ask(
+        name=args.name,
+        file=args.file,
+        expression=args.expression,
+        params=args.param,
+        catalog_dirs=_catalog_dirs(args),
+        build_dir=_build_dir(args),
+        endpoint=args.endpoint,
+        output_format=args.format,
+        width=_table_width(args),
+        allow_federation=args.allow_federation,
+    )
+
+
+def _cmd_queries(args: argparse.Namespace) -> int:
+    from ipgraph.query.ask import list_queries
+
+    return list_queries(_catalog_dirs(args))
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from ipgraph.build import build
+    from ipgraph.store.build import build
 
     data, notes = _data_and_notes(args)
     summary = build(data, args.out, args.ontology, validate=not args.no_validate, full=args.full)
@@ -108,167 +109,27 @@ def _build_dir(args: argparse.Namespace) -> str:
     return str(args.build)
 
 
-def _parse_params(pairs: list[str]) -> dict[str, str]:
-    from ipgraph.errors import InputError
-
-    params: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise InputError(f"--param takes key=value, not {pair!r}")
-        params[key] = value
-    return params
-
-
-def _bind(
-    declared: dict[str, tuple[str, str | None]], given: dict[str, str], catalog: bool = False
-) -> dict[str, object]:
-    """Parameter values as RDF terms: declared types for catalog queries (which take no others), else IRIs for
-    <…>/CURIEs."""
-    from ipgraph.catalog import PERIOD_TYPE, REPORT_TYPE, period_iri, report_iri
-    from ipgraph.errors import InputError
-    from ipgraph.prefixes import PREFIXES
-    from ipgraph.store import term_for
-
-    def expand(value: str) -> str | None:
-        if value.startswith("<") and value.endswith(">"):
-            return value[1:-1]
-        prefix, sep, local = value.partition(":")
-        if sep and prefix in PREFIXES:
-            return PREFIXES[prefix] + local
-        return value if value.startswith(("http://", "https://")) else None
-
-    bound: dict[str, object] = {}
-    if declared or catalog:
-        unknown = sorted(set(given) - set(declared))
-        if unknown:
-            raise InputError(f"unknown parameter {unknown[0]!r} (this query takes: {', '.join(declared) or 'none'})")
-    for name, (type_, default) in declared.items():
-        value = given.get(name, default)
-        if value is None and type_ == REPORT_TYPE:
-            continue  # optional: every report, one block each
-        if value is None:
-            raise InputError(f"missing parameter {name!r}: give --param {name}=VALUE")
-        if type_ in (REPORT_TYPE, PERIOD_TYPE):
-            try:
-                value, type_ = (report_iri if type_ == REPORT_TYPE else period_iri)(name, value), "iri"
-            except ValueError as exc:
-                raise InputError(str(exc)) from None
-        if type_ == "iri":
-            iri = expand(value)
-            if iri is None:
-                raise InputError(f"parameter {name!r} needs an IRI or CURIE, not {value!r}")
-            value = iri
-        try:
-            bound[name] = term_for(value, type_)
-        except InputError as exc:
-            raise InputError(f"parameter {name!r}: {exc.message}") from None
-    for name, value in given.items():
-        if name not in declared:
-            iri = expand(value)
-            bound[name] = term_for(iri, "iri") if iri else term_for(value, "string")
-    return bound
-
-
-def _refuse_unknown_report(store: Any, iri: str) -> None:
-    """One line naming the graph's reports when ``iri`` is none of them."""
-    from ipgraph.catalog import KNOWN_REPORTS_QUERY, unknown_report_message
-    from ipgraph.errors import InputError
-
-    known = [str(sol["r"].value) for sol in store.query(KNOWN_REPORTS_QUERY, use_default_graph_as_union=True)]
-    if iri not in known:
-        raise InputError(unknown_report_message(iri, known))
-
-
-def _read_query_file(name: str) -> str:
-    """The text of a query file: a regular UTF-8 file of at most ``safe_read.QUERY_LIMIT`` bytes (never a FIFO)."""
-    from ipgraph.safe_read import QUERY_LIMIT, read_text
-
-    return read_text(name, QUERY_LIMIT, "the query file")
-
-
-def _cmd_query(args: argparse.Namespace) -> int:
-    from ipgraph.catalog import load_query
-    from ipgraph.errors import InputError
-    from ipgraph.store import SelectResult, open_store, run_query
-
-    given = _parse_params(args.param)
-    declared: dict[str, tuple[str, str | None]] = {}
-    chosen = [what for what, value in (("a NAME", args.name), ("--file", args.file), ("-e", args.expression)) if value]
-    if len(chosen) > 1:
-        raise InputError(f"give one query, not {' and '.join(chosen)}")
-    if args.expression is not None:
-        text = args.expression
-    elif args.file is not None:
-        text = _read_query_file(args.file)
-    elif args.name:
-        q = load_query(_catalog_dirs(args), args.name)
-        text = q.text
-        declared = {p.name: (p.type, p.default) for p in q.params}
-    else:
-        raise InputError("give a query NAME, --file Q.rq or -e 'SPARQL'")
-    bindings = _bind(declared, given, catalog=bool(args.name) and args.file is None and args.expression is None)
-    if args.endpoint:
-        from ipgraph.remote import run_remote_query
-
-        return run_remote_query(args.endpoint, text, bindings, args.format, _table_width(args))
-    store = open_store(_build_dir(args))
-    for name, (type_, _) in declared.items():
-        if type_ == "report" and name in bindings:
-            _refuse_unknown_report(store, str(getattr(bindings[name], "value", "")))
-    result = run_query(store, text, bindings, allow_federation=args.allow_federation)  # type: ignore[arg-type]
-    if isinstance(result, bool):
-        print("true" if result else "false")
-        return EXIT_OK if result else EXIT_NOT_CONFORMING
-    if isinstance(result, SelectResult):
-        from ipgraph.results import render
-
-        print(render(result, args.format, _table_width(args)))
-        if not result.rows:
-            print("(no result)", file=sys.stderr)
-            return EXIT_NOT_CONFORMING
-        return EXIT_OK
-    import pyoxigraph as ox
-
-    from ipgraph.prefixes import PREFIXES
-
-    sys.stdout.write((ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"").decode("utf-8"))
-    return EXIT_OK if result else EXIT_NOT_CONFORMING
-
-
 def _table_width(args: argparse.Namespace) -> int | None:
-    """The width a table must fit (the terminal's, see :mod:`ipgraph.termtable`); None with ``--wide``."""
+    """The width a table must fit (the terminal's, see :mod:`ipgraph.query.termtable`); None with ``--wide``."""
     if args.wide or getattr(args, "format", "table") != "table":
         return None
-    from ipgraph.termtable import terminal_width
+    from ipgraph.query.termtable import terminal_width
 
     return terminal_width()
 
 
-def _cmd_queries(args: argparse.Namespace) -> int:
-    from ipgraph.catalog import load_catalog
-
-    catalog = load_catalog(_catalog_dirs(args))
-    for name, q in catalog.items():
-        params = " ".join(f"{p.name}={p.default}" if p.default is not None else p.name for p in q.params)
-        print(f"{name}{'  [' + params + ']' if params else ''}")
-        print(f"    {q.summary}")
-    print(f"{len(catalog)} queries; run one with: ipgraph query NAME [--param key=value]")
-    return EXIT_OK
-
-
 def _cmd_describe(args: argparse.Namespace) -> int:
-    from ipgraph.describe import describe
-    from ipgraph.store import open_store
+    from ipgraph.query.describe import describe
+    from ipgraph.store.embedded import open_store
 
     print(describe(open_store(_build_dir(args)), args.term, _table_width(args), args.lang))
     return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ipgraph.export import export
-    from ipgraph.outputs import check_file, marked, write_file
-    from ipgraph.store import open_store
+    from ipgraph.query.export import export
+    from ipgraph.store.embedded import open_store
+    from ipgraph.store.outputs import check_file, marked, write_file
 
     if args.output is not None:
         check_file(args.output)  # before the work: refuse a folder or a file ipgraph did not write
@@ -284,7 +145,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from ipgraph.validate import validate_all
+    from ipgraph.checks.validate import validate_all
 
     data = _data_dirs(args)
     report = validate_all(data, args.ontology, ontology_only=args.ontology_only, reasoner=not args.no_reasoner)
@@ -293,8 +154,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from ipgraph.ontology_docs import write_ontology_docs
-    from ipgraph.outputs import check_file
+    from ipgraph.store.outputs import check_file
+    from ipgraph.viz.ontology_docs import write_ontology_docs
 
     check_file(args.out, protect=[args.ontology])  # before pyLODE's work
     out = write_ontology_docs(_path(args.ontology), _path(args.out))
@@ -306,15 +167,15 @@ CORE_VERBS = ("build", "coverage", "validate", "queries", "query", "describe", "
 #: Verbs whose parser and handler live in their own module, imported only when that verb runs (or for --help),
 #: so that ``ipgraph query`` does not pay for the server, the viz or the linker.
 EXTERNAL_VERBS = {
-    "check": "ipgraph.trends.report",
-    "trends": "ipgraph.trends.report",
+    "check": "ipgraph.query.trends",
+    "trends": "ipgraph.query.trends",
     "serve": "ipgraph.server",
     "push": "ipgraph.server",
     "viz": "ipgraph.viz",
     "link": "ipgraph.linking.cli",
     "draft": "ipgraph.draft",
-    "numbers": "ipgraph.numbers_cmd",
-    "init": "ipgraph.scaffold",
+    "numbers": "ipgraph.reading.numbers_cmd",
+    "init": "ipgraph.draft.scaffold",
 }
 
 
@@ -597,49 +458,7 @@ def _run(func: Callable[[Any], int], args: object) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # the last resort: never a traceback on the terminal
-        return _report_bug(exc)
-
-
-def _crash_folder() -> str:
-    """Where a crash report goes: $XDG_STATE_HOME/ipgraph when that is set (an absolute path), else the temp dir."""
-    import tempfile
-
-    state = os.environ.get("XDG_STATE_HOME", "")
-    if os.path.isabs(state):
-        folder = os.path.join(state, "ipgraph")
-        try:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            return folder
-        except OSError:
-            pass
-    return tempfile.gettempdir()
-
-
-def _report_bug(exc: BaseException) -> int:
-    """Write the traceback of an unexpected exception to a new private file and say so in one line (exit 3)."""
-    import platform
-    import tempfile
-    import traceback
-
-    from ipgraph import __version__
-
-    try:
-        fd, path = tempfile.mkstemp(prefix="ipgraph-crash-", suffix=".txt", dir=_crash_folder())
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
-            f.write(f"ipgraph {__version__}, Python {platform.python_version()} on {platform.platform()}\n")
-            f.write(f"argv: {sys.argv!r}\n\n")
-            traceback.print_exception(exc, file=f)
-        where = f"the full traceback is in {path}"
-    except OSError as write_error:
-        where = f"the traceback could not be saved ({write_error.strerror or write_error})"
-    summary = " ".join(f"{type(exc).__name__}: {exc}".split())
-    if len(summary) > 200:
-        summary = summary[:200] + " …"
-    print(
-        f"ipgraph: internal error, a bug in ipgraph (exit {EXIT_BUG}): {summary}; {where}; please report it",
-        file=sys.stderr,
-    )
-    return EXIT_BUG
+        return report_bug(exc)
 
 
 if __name__ == "__main__":

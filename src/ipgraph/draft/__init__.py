@@ -38,7 +38,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     from ipgraph.draft.vocabulary import load_vocabulary
     from ipgraph.draft.writer import guess_settings, write_draft
     from ipgraph.errors import InputError
-    from ipgraph.outputs import OutputDir, check_dir
+    from ipgraph.store.outputs import OutputDir, check_dir
 
     t0 = time.perf_counter()
     text_path = Path(args.text)
@@ -70,7 +70,7 @@ def _cmd_draft(args: argparse.Namespace) -> int:
     vocabulary = load_vocabulary(Path(args.ontology or resources.ontology_file()), data_dirs)
     blocks = propose(text, vocabulary, period, forced)
     settings = guess_settings(report_id, text_path.name, period, blocks)
-    from ipgraph.scaffold import schema_line
+    from ipgraph.draft.scaffold import schema_line
 
     final = out.resolve() / "reports" / report_id
     schema_lines = (schema_line("report", final), schema_line("facts", final))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ipgraph.draft.proposals import DEFAULTS, DIMENSIONS, Block, Proposal, propose
 from ipgraph.draft.vocabulary import Vocabulary
-from ipgraph.facts import ReportDef
+from ipgraph.reading.facts import ReportDef
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def _relation_score(report: ReportDef, blocks: list[Block]) -> Score:
 
 
 def _name_key(name: str) -> str:
-    from ipgraph.zh_script import to_simplified
+    from ipgraph.reading.zh_script import to_simplified
 
     return re.sub(r"^the\s+", "", to_simplified(name).replace("\u2019", "'").strip().lower())
 
@@ -229,7 +229,7 @@ def _mention_score(blocks: list[Block], gold: list[tuple[str, tuple[int, int]]])
 
 def evaluate_folder(folder: Path, vocabulary: Vocabulary) -> Evaluation:
     """Evaluate the draft of one report folder's source text against its fact files."""
-    from ipgraph.facts import load_report
+    from ipgraph.reading.facts import load_report
 
     report = load_report(folder)
     text = report.source_path.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """How a number in a sentence is used: which measure and unit, which period, and how the text states it.
 
-Every number the shared reader (:func:`ipgraph.numerals.find_numbers`) finds is read here in its sentence: a
+Every number the shared reader (:func:`ipgraph.reading.numerals.find_numbers`) finds is read here in its sentence: a
 year is a period, not a figure; "rose 144.3%" is a change rate (negative for "dropped", "optimized"); "accounting
 for 9.4%" a share; "rose by 1.8 times" a change multiple; "ranking the top" a rank; "56.63 days" an average
 duration; "an increase of six types" a change amount; anything else with a unit noun after it is a count. What
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ipgraph.draft.sentences import Span, clause_bounds
-from ipgraph.numerals import find_numbers
+from ipgraph.reading.numerals import find_numbers
 
 #: Nouns after a number, and the statistical unit they count.
 UNIT_WORDS: dict[str, str] = {

@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass
 
 from ipgraph.draft.vocabulary import Term, Vocabulary
-from ipgraph.numerals_zh import chinese_numeral_value
+from ipgraph.reading.numerals_zh import chinese_numeral_value
 
 CRIMINAL_LAW = "law:prc-criminal-law"
 

@@ -63,7 +63,7 @@ def tokens(text: str) -> set[str]:
     found = {stem(SAME_WORDS.get(w, w)) for w in _WORD.findall(text.lower())} - GENERIC
     runs = _CJK.findall(text)
     if runs:
-        from ipgraph.zh_script import to_simplified  # traditional and simplified labels meet
+        from ipgraph.reading.zh_script import to_simplified  # traditional and simplified labels meet
 
         for run in runs:
             run = to_simplified(run)
@@ -182,7 +182,7 @@ def _simplified(text: str) -> str:
     text = text.replace("\u2019", "'")  # "People’s" and "People's" are one name (one character for one)
     if not _CJK.search(text):
         return text
-    from ipgraph.zh_script import to_simplified
+    from ipgraph.reading.zh_script import to_simplified
 
     return to_simplified(text)
 
@@ -198,8 +198,8 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
     import pyoxigraph as ox
 
     from ipgraph.errors import InputError
-    from ipgraph.facts import find_report_folders, load_report, load_shared
-    from ipgraph.prefixes import PREFIXES
+    from ipgraph.model.prefixes import PREFIXES
+    from ipgraph.reading.facts import find_report_folders, load_report, load_shared
 
     try:
         with open(ontology, "rb") as f:
@@ -276,7 +276,7 @@ def load_vocabulary(ontology: Path, data_dirs: Iterable[Path]) -> Vocabulary:
 
 
 def _curie(iri: str) -> str:
-    from ipgraph.prefixes import ID_BASE
+    from ipgraph.model.prefixes import ID_BASE
 
     if iri.startswith(ID_BASE):
         kind, _, slug = iri[len(ID_BASE) :].partition("/")

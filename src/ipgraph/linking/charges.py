@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ipgraph.errors import InputError
 from ipgraph.linking.concepts import Charge, Concepts, article_key, charge_key
-from ipgraph.linking.sssom import SKOS_BROAD, SKOS_CLOSE, SKOS_EXACT, SKOS_NARROW, Mapping
+from ipgraph.linking.sssom import Mapping
 from ipgraph.linking.terms import (
     LINKED_NS,
     RDF_TYPE,
@@ -33,7 +33,8 @@ from ipgraph.linking.terms import (
     links_graph,
     nt_literal,
 )
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.links import SKOS_BROAD, SKOS_CLOSE, SKOS_EXACT, SKOS_NARROW
+from ipgraph.model.prefixes import PREFIXES
 
 #: Former charge names, replaced by a broader current charge: name → (charge slug, source of the change).
 FORMER_NAMES: dict[str, tuple[str, str]] = {
@@ -82,7 +83,7 @@ class Alignment:
 
     def text(self) -> str:
         """The report ``ipgraph link charges`` prints."""
-        from ipgraph.results import compact
+        from ipgraph.query.results import compact
 
         by_pred: dict[str, list[Mapping]] = {}
         for m in self.mappings:
@@ -117,7 +118,7 @@ class Alignment:
 
 def read_list(path: Path) -> list[tuple[int, str]]:
     """The non-blank lines of a label list with their line numbers (UTF-8, or GB18030 as a fallback)."""
-    from ipgraph.safe_read import TABLE_LIMIT, read_bytes
+    from ipgraph.reading.safe_read import TABLE_LIMIT, read_bytes
 
     data = read_bytes(path, TABLE_LIMIT, "the label list")
     try:

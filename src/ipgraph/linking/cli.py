@@ -11,10 +11,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
-from ipgraph.errors import InputError
-from ipgraph.outputs import COMMENT_MARKER, check_file, locked, marked, require_dir, write_file, writing_file
-
-EXIT_OK, EXIT_NOT_CONFORMING = 0, 1
+from ipgraph.errors import EXIT_NOT_CONFORMING, EXIT_OK, InputError
+from ipgraph.store.outputs import COMMENT_MARKER, check_file, locked, marked, require_dir, write_file, writing_file
 
 
 class _ChunkReader(io.RawIOBase):
@@ -200,10 +198,10 @@ def _cmd_rdf(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------------------------------- wikidata
 def _cmd_wikidata(args: argparse.Namespace) -> int:
     from ipgraph import resources
-    from ipgraph.linking.sssom import load_links
     from ipgraph.linking.terms import WD
     from ipgraph.linking.wikidata import check_wikidata, federated_query, verified_links
-    from ipgraph.store import open_store
+    from ipgraph.model.links import load_links
+    from ipgraph.store.embedded import open_store
 
     store = open_store(Path(args.build))
     dirs, _notes = resources.data_dirs(args.data or [], bundled=not args.no_bundled)

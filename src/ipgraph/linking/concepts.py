@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ipgraph.errors import InputError
 from ipgraph.linking.terms import OWL, RDFS, SKOS, ipg
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

@@ -53,7 +53,7 @@ from ipgraph.linking.terms import (
     reason_iri,
     vocabulary_path,
 )
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 
 CASE_NS = PREFIXES["case"]
 CHUNK_RECORDS = 2048
@@ -114,7 +114,7 @@ class LinkSummary:
 
     def text(self) -> str:
         """The summary ``ipgraph link cail`` prints."""
-        from ipgraph.results import compact
+        from ipgraph.query.results import compact
 
         rate = f", {self.records / self.seconds:,.0f} records/s" if self.seconds > 0 else ""
         lines = [

@@ -31,10 +31,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ipgraph.errors import InputError
-from ipgraph.linking.sssom import SKOS_CLOSE, SKOS_EXACT, Mapping
+from ipgraph.linking.sssom import Mapping
 from ipgraph.linking.terms import DCTERMS, GRAPH_LINKS_BASE, RDFS_LABEL, SKOS
-from ipgraph.prefixes import ID_BASE, PREFIXES
-from ipgraph.safe_read import RDF_LIMIT, open_regular
+from ipgraph.model.links import SKOS_CLOSE, SKOS_EXACT
+from ipgraph.model.prefixes import ID_BASE, PREFIXES
+from ipgraph.reading.safe_read import RDF_LIMIT, open_regular
 
 SCHEMA = PREFIXES["schema"]
 FOAF = PREFIXES["foaf"]
@@ -129,7 +130,7 @@ class Proposals:
 
     def text(self, limit: int = 40) -> str:
         """The summary ``ipgraph link rdf`` prints."""
-        from ipgraph.results import compact
+        from ipgraph.query.results import compact
 
         exact = sum(1 for m in self.mappings if m.predicate_id == SKOS_EXACT)
         linked = len({m.subject_id for m in self.mappings})
@@ -178,7 +179,7 @@ def load_targets(build: Path | None, ontology: Path) -> dict[str, _Entity]:
     import pyoxigraph as ox
 
     if build is not None:
-        from ipgraph.store import open_store
+        from ipgraph.store.embedded import open_store
 
         store = open_store(build)
         quads = store.quads_for_pattern(None, None, None, None)
@@ -188,7 +189,7 @@ def load_targets(build: Path | None, ontology: Path) -> dict[str, _Entity]:
             return _is_target(s) and not (isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_LINKS_BASE))
 
         return _collect(quads, keep)
-    from ipgraph.safe_read import ONTOLOGY_LIMIT, read_bytes
+    from ipgraph.reading.safe_read import ONTOLOGY_LIMIT, read_bytes
 
     data = read_bytes(ontology, ONTOLOGY_LIMIT, "the ontology")
     try:
@@ -245,7 +246,7 @@ def refuse_dtd(f: BinaryIO, path: Path) -> None:
 def read_source(path: Path, fmt: str | None = None) -> dict[str, _Entity]:
     """The labelled entities of an RDF file (any format pyoxigraph reads; guessed from the extension).
 
-    The file must be a regular file of at most :data:`~ipgraph.safe_read.RDF_LIMIT` bytes; RDF/XML with a DTD is
+    The file must be a regular file of at most :data:`~ipgraph.reading.safe_read.RDF_LIMIT` bytes; RDF/XML with a DTD is
     refused (:func:`refuse_dtd`).
     """
     import pyoxigraph as ox

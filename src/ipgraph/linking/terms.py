@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from ipgraph.errors import InputError
-from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
+from ipgraph.model.prefixes import ID_BASE, IPG_NS, PREFIXES
 
 GRAPH_BASE = "https://w3id.org/ipgraph/graph/"
 GRAPH_LINKS = GRAPH_BASE + "links"

@@ -3,7 +3,7 @@
 Which Wikidata items may appear is data, not code: the ontology's own ``skos:exactMatch`` links (the right types,
 reviewed with the ontology) and the rows of every data directory's ``links/*.sssom.tsv`` whose object is a
 Wikidata item, each with the reviewer who checked it (``reviewer_id`` or ``reviewer_label``) and the date
-(``mapping_date``; :func:`ipgraph.linking.sssom.load_links` refuses a Wikidata row without them).
+(``mapping_date``; :func:`ipgraph.model.links.load_links` refuses a Wikidata row without them).
 ``ipgraph link wikidata`` fails on any other Wikidata IRI in the graph, so an invented or mistyped Q-id cannot slip
 in; linking a new place (Shenzhen, ``wd:Q15174``) is one reviewed row in a links file. The relation follows what
 the ipgraph term is: SKOS concepts (right types) get ``skos:exactMatch``; places are individuals, the same
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipgraph.linking.sssom import SKOS_EXACT, reviewed_rows
 from ipgraph.linking.terms import WD
+from ipgraph.model.links import SKOS_EXACT, reviewed_rows
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -99,7 +99,7 @@ class WikidataReport:
 
     def text(self) -> str:
         """The report ``ipgraph link wikidata`` prints."""
-        from ipgraph.results import compact
+        from ipgraph.query.results import compact
 
         lines = [f"Wikidata links in the graph: {len(self.present) + len(self.unverified)}"]
         for term, rel, item in self.present:

@@ -79,7 +79,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     from ipgraph.errors import InputError
     from ipgraph.server.app import ServerConfig, serve_forever
-    from ipgraph.store import STORE_DIR
+    from ipgraph.store.embedded import STORE_DIR
 
     build = Path(args.build)
     if not (build / STORE_DIR).is_dir():
@@ -107,7 +107,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         allowed_graphs=list(args.allow_graph),
         isolate_network=True,
     )
-    from ipgraph.sparqlcheck import endpoint_allowed
+    from ipgraph.store.sparqlcheck import endpoint_allowed
 
     for url in config.allowed_services:
         if not endpoint_allowed(url, [url]):
@@ -142,7 +142,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
     import os
 
     from ipgraph.errors import InputError
-    from ipgraph.push import push
+    from ipgraph.store.push import push
 
     password = None
     if args.password_env:

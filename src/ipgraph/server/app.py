@@ -3,7 +3,7 @@
 A bare ASGI application served by uvicorn (HTTP/1.1 parsed by httptools), with the limits a public endpoint needs
 on top: header and body sizes, time-outs for slow requests and for clients that never read, and a cap on
 connections. Every query runs in a worker process (:mod:`ipgraph.server.workers`), checked there from its parse
-(:mod:`ipgraph.sparqlcheck`); answers are cached by request (the graph is read-only, so a cached answer never
+(:mod:`ipgraph.store.sparqlcheck`); answers are cached by request (the graph is read-only, so a cached answer never
 goes stale while the server runs).
 """
 
@@ -22,12 +22,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
+from ipgraph.model.prefixes import ID_BASE, IPG_NS, PREFIXES
 from ipgraph.server import meta, pages, workbench
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
 from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool
-from ipgraph.sparqlcheck import QueryRefused
+from ipgraph.store.sparqlcheck import QueryRefused
 
 _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -190,7 +190,7 @@ class App:
     # ---- start-up --------------------------------------------------------------------------------
     def start(self) -> None:
         """Start the workers, read the catalog and count the dataset."""
-        from ipgraph.catalog import load_catalog
+        from ipgraph.query.catalog import load_catalog
 
         if self.config.queries_dir is not None and self.config.queries_dir.is_dir():
             self.catalog = load_catalog([self.config.queries_dir, *self.config.extra_queries])
@@ -201,7 +201,7 @@ class App:
         if status != "ok":
             raise RuntimeError(f"cannot read the store: {stats}")
         self.stats = stats
-        from ipgraph.prefixes import GRAPHS
+        from ipgraph.model.prefixes import GRAPHS
 
         self.graphs = set(stats["graphs"]) | set(GRAPHS)  # ipgraph's own graph names, even when empty
         self.dumps = [n for n in meta.DUMPS if (self.config.build_dir / n).is_file()]
@@ -459,7 +459,7 @@ class App:
         )
 
     async def catalog_query(self, req: Request, name: str) -> Response:
-        from ipgraph.store import bind_values
+        from ipgraph.store.embedded import bind_values
 
         q = self.catalog.get(name)
         if q is None:
@@ -591,8 +591,9 @@ def bind_params(declared: dict[str, tuple[str, str | None]], given: dict[str, st
     >>> bind_params({"report": ("report", None)}, {"report": ""})
     {}
     """
-    from ipgraph.catalog import PERIOD_TYPE, REPORT_TYPE, period_iri, report_iri
-    from ipgraph.store import term_for
+    from ipgraph.model.periods import period_iri
+    from ipgraph.query.catalog import PERIOD_TYPE, REPORT_TYPE, report_iri
+    from ipgraph.store.embedded import term_for
 
     unknown = sorted(set(given) - set(declared))
     if unknown:

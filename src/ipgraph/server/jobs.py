@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import PREFIXES, used_prefixes
+from ipgraph.model.prefixes import PREFIXES, used_prefixes
 from ipgraph.server import pages
 from ipgraph.server.negotiate import GRAPH_FORMATS, RESULT_FORMATS, pick
 
@@ -72,8 +72,8 @@ class JobContext:
     @classmethod
     def open(cls, build_dir: Path, config: Any, isolated: bool) -> JobContext:
         """Open the build's store read-only (``config``: the worker's :class:`~ipgraph.server.workers.WorkerConfig`)."""
-        from ipgraph.prefixes import GRAPHS
-        from ipgraph.store import open_store
+        from ipgraph.model.prefixes import GRAPHS
+        from ipgraph.store.embedded import open_store
 
         store = open_store(build_dir)
         graphs = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
@@ -98,7 +98,7 @@ def _too_large(limit: int) -> tuple[str, int, str]:
 
 
 def _syntax(exc: Exception) -> tuple[str, int, str]:
-    from ipgraph.store import _syntax_message
+    from ipgraph.store.embedded import _syntax_message
 
     return ("err", 400, _syntax_message(str(exc), 0))
 
@@ -130,7 +130,7 @@ def _sparql(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
     or the request does (``default-graph-uri`` / ``named-graph-uri``). A query whose SERVICE endpoints are all
     allowed is answered ``("fed", …)`` by an isolated worker: the server hands it to the federation pool.
     """
-    from ipgraph.sparqlcheck import QueryRefused, check, is_update
+    from ipgraph.store.sparqlcheck import QueryRefused, check, is_update
 
     _, text, default_graphs, named_graphs, accept, fmt, html_ok = job
     try:
@@ -227,7 +227,7 @@ _ENTITY_EXISTS = """SELECT ?p WHERE { { ?s ?p ?o } UNION { ?x ?p ?s } } LIMIT 1"
 
 
 def _rows(ctx: JobContext, text: str, iri: ox.NamedNode) -> list[dict[str, Any]]:
-    from ipgraph.store import SelectResult, run_query
+    from ipgraph.store.embedded import SelectResult, run_query
 
     result = run_query(ctx.store, text, {"s": iri})
     assert isinstance(result, SelectResult)
@@ -236,7 +236,7 @@ def _rows(ctx: JobContext, text: str, iri: ox.NamedNode) -> list[dict[str, Any]]
 
 def _entity(ctx: JobContext, job: tuple[Any, ...]) -> tuple[str, Any, Any]:
     from ipgraph.server import ldpages
-    from ipgraph.store import run_query
+    from ipgraph.store.embedded import run_query
 
     _, iri_text, accept, fmt, lang = job
     iri = ox.NamedNode(iri_text)

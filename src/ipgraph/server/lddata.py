@@ -103,7 +103,7 @@ _ONTOLOGY_LICENCE_Q = """SELECT ?l WHERE { <https://w3id.org/ipgraph/ontology> d
 
 def rows(store: ox.Store, text: str, bind: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The rows of a SELECT (the project's prefixes, the union of the named graphs; ``bind``: VALUES)."""
-    from ipgraph.store import SelectResult, run_query
+    from ipgraph.store.embedded import SelectResult, run_query
 
     result = run_query(store, text, bind or {})
     assert isinstance(result, SelectResult)
@@ -332,7 +332,7 @@ def search_index(store: ox.Store) -> list[tuple[str, str, str]]:
     """(IRI, label, its match key) for every label, preferred and alternative, of ipgraph's own IRIs."""
     key = (id(store), "search")
     if key not in _cache:
-        from ipgraph.zh_script import match_key
+        from ipgraph.reading.zh_script import match_key
 
         _cache[key] = [(r["s"].value, r["l"].value, match_key(r["l"].value)) for r in rows(store, _SEARCH_LABELS_Q)]
     found: list[tuple[str, str, str]] = _cache[key]
@@ -413,7 +413,7 @@ def source_text(sha256: str, name: str, build_dir: Path | None) -> str | None:
     """
     if sha256 in _texts:
         return _texts[sha256]
-    from ipgraph.safe_read import TEXT_LIMIT
+    from ipgraph.reading.safe_read import TEXT_LIMIT
 
     text: str | None = None
     for folder in source_dirs(build_dir):

@@ -15,8 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import ID_BASE, IPG_NS
-from ipgraph.results import compact
+from ipgraph.model.prefixes import ID_BASE, IPG_NS
+from ipgraph.query.results import compact
 from ipgraph.server import lddata, ldtext
 from ipgraph.server.ldtext import OA, PROPERTY_NAMES, PROV, QB, RDF, RDFS, SKOS, XSD, ui
 from ipgraph.server.pages import esc, local_path, page
@@ -749,7 +749,7 @@ def search_box(lang: str, query: str = "") -> str:
 
 def figure_index(store: ox.Store) -> list[tuple[str, str, str]]:
     """(IRI, title, its match key) of every figure, its English and its Chinese title (made once per worker)."""
-    from ipgraph.zh_script import match_key
+    from ipgraph.reading.zh_script import match_key
 
     def make() -> list[tuple[str, str, str]]:
         names = lddata.labels(store)
@@ -767,7 +767,7 @@ def figure_index(store: ox.Store) -> list[tuple[str, str, str]]:
 def search(store: ox.Store, query: str, limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
     """IRIs whose labels (or, for figures, titles) contain ``query`` (simplified or traditional, any case), best
     first: (IRI, the label that matched)."""
-    from ipgraph.zh_script import match_key
+    from ipgraph.reading.zh_script import match_key
 
     key = match_key(query.strip())
     if not key:

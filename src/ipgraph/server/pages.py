@@ -19,8 +19,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import ID_BASE, IPG_NS
-from ipgraph.results import compact
+from ipgraph.model.prefixes import ID_BASE, IPG_NS
+from ipgraph.query.results import compact
 
 
 def esc(text: object) -> str:

@@ -114,7 +114,7 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     if config.memory_bytes:
         limit_memory(config.memory_bytes)
     from ipgraph.server.jobs import JobContext, run_job
-    from ipgraph.sparqlcheck import preload
+    from ipgraph.store.sparqlcheck import preload
 
     preload()  # the parser a query's check may need, loaded now rather than under the first such query's clock
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 from ipgraph.viz.bars import (
     FONT,
     BarChart,
@@ -466,7 +466,7 @@ def _page(title: str, subtitle: str, nav: str, body: str) -> str:
     of the charts are data, not script)."""
     import re
 
-    from ipgraph.page_safety import csp_source
+    from ipgraph.viz.page_safety import csp_source
 
     css = _CSS.replace("@FONT@", FONT)
     policy = f"default-src 'none'; style-src {csp_source(css)}; img-src data:; base-uri 'none'; form-action 'none'"

@@ -71,8 +71,8 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         raise InputError("give a VIEW (see: ipgraph viz --list)")
     if args.view != "entity" and args.focus:
         raise InputError("--focus is for the entity view")
-    from ipgraph.outputs import OutputDir, check_file, mark
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
+    from ipgraph.store.outputs import OutputDir, check_file, mark
     from ipgraph.viz.run import make_charts, make_site, make_view
 
     build = Path(args.build)
@@ -119,7 +119,7 @@ def _cmd_viz(args: argparse.Namespace) -> int:
     if args.screenshot:
         import tempfile
 
-        from ipgraph.outputs import marked, write_file
+        from ipgraph.store.outputs import marked, write_file
         from ipgraph.viz.headless import screenshot_page
 
         with tempfile.TemporaryDirectory(prefix="ipgraph-shot-") as shots:

@@ -105,7 +105,7 @@ def figure_text(ix: Index, o: Obs, context: bool = True, lang: str = "en") -> st
 def _figure_text_zh(ix: Index, o: Obs, context: bool) -> str:
     """:func:`figure_text` in Chinese ("105 案件（2023年）", "案件同比 +144.3%（2023年；较2022年）").
 
-    >>> from ipgraph.prefixes import PREFIXES as P
+    >>> from ipgraph.model.prefixes import PREFIXES as P
     >>> dims = {"measure": P["measure"] + "change-rate", "unit": P["unit"] + "case"}
     >>> ix = Index(zh={P["unit"] + "case": "案件"})
     >>> _figure_text_zh(ix, Obs("x", False, dims, period="2023", base="2022", value=Decimal("144.3")), False)
@@ -191,7 +191,7 @@ def headline_obs(observations: list[Obs]) -> Obs | None:
 def headline(ix: Index, observations: list[Obs], lang: str = "en") -> tuple[Decimal | None, str]:
     """The value of :func:`headline_obs` and its text in ``en`` or ``zh``.
 
-    >>> from ipgraph.prefixes import PREFIXES as P
+    >>> from ipgraph.model.prefixes import PREFIXES as P
     >>> dims = {"measure": P["measure"] + "count", "unit": P["unit"] + "case"}
     >>> dims["breakdown"] = P["breakdown"] + "total"
     >>> o = Obs("x", False, dims, period="2023", value=Decimal(1369))
@@ -212,7 +212,7 @@ def subjects_of(o: Obs, common_entity: str) -> list[str]:
     """The resources an observation is about: its most specific restricted dimension, and its observed entity
     when that is not the report's usual one.
 
-    >>> from ipgraph.prefixes import PREFIXES as P
+    >>> from ipgraph.model.prefixes import PREFIXES as P
     >>> dims = {"charge": P["charge"] + "art-213", "right": P["right"] + "trademark"}
     >>> o = Obs("x", False, {**dims, "category": P["category"] + "ip-criminal", "entity": "e"})
     >>> [s.rsplit("/", 1)[1] for s in subjects_of(o, "e")]

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ipgraph.periods import MONTHS
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.periods import MONTHS
+from ipgraph.model.prefixes import PREFIXES
 from ipgraph.viz.bars import Change
 from ipgraph.viz.figures import fmt_number, plural
 from ipgraph.viz.index import DEFAULTS, Index, Obs, local_name

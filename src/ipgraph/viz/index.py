@@ -12,10 +12,10 @@ from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 
-from ipgraph.periods import period_slug
-from ipgraph.prefixes import ID_BASE, PREFIXES
-from ipgraph.results import compact
-from ipgraph.store import SelectResult, run_query
+from ipgraph.model.periods import period_slug
+from ipgraph.model.prefixes import ID_BASE, PREFIXES
+from ipgraph.query.results import compact
+from ipgraph.store.embedded import SelectResult, run_query
 from ipgraph.viz.kinds import kind_of_types
 from ipgraph.viz.model import Quote
 

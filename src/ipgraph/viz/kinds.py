@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.prefixes import PREFIXES
 from ipgraph.viz.model import Kind
 
 IPG = PREFIXES["ipg"]

@@ -31,9 +31,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ipgraph.reading.zh_script import match_key, variant_map
 from ipgraph.viz.model import Quote, View
 from ipgraph.viz.ui_text import ui_strings
-from ipgraph.zh_script import match_key, variant_map
 
 VIS_VERSION = "vis-9.1.2"
 _URL_SCHEME = re.compile(r"(?i)\b(https?)://")
@@ -299,7 +299,7 @@ def page_policy(styles: Sequence[str], scripts: Sequence[str]) -> str:
     >>> page_policy(["p{}"], ["f()"]).split("; ")[:2]
     ["default-src 'none'", "script-src 'sha256-GcEEE0IkDzIP5EQ6DXZaDPORqT5RTBELX8Fyzyg9yvo='"]
     """
-    from ipgraph.page_safety import csp_source
+    from ipgraph.viz.page_safety import csp_source
 
     return (
         f"default-src 'none'; script-src {' '.join(map(csp_source, scripts))}; "
@@ -360,7 +360,7 @@ def render_page(
 
 
 def write_page(path: Path, text: str) -> None:
-    """Write a page (HTML or SVG) atomically, and only where ipgraph may write (:mod:`ipgraph.outputs`)."""
-    from ipgraph.outputs import marked, write_file
+    """Write a page (HTML or SVG) atomically, and only where ipgraph may write (:mod:`ipgraph.store.outputs`)."""
+    from ipgraph.store.outputs import marked, write_file
 
     write_file(path, marked(text.encode("utf-8"), "svg" if path.suffix == ".svg" else "html"))

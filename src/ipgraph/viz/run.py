@@ -29,7 +29,7 @@ def laid_out_view(
     report: str | None = None,
 ) -> View:
     """Build a view from the store of a build (the figures of one report) and lay it out."""
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
     from ipgraph.viz.layout import apply_layout
     from ipgraph.viz.views import build_view
 
@@ -68,7 +68,7 @@ def make_view(
 
 def make_charts(build: Path, out: Path, nav: list[tuple[str, str]] | None = None) -> list[tuple[Path, str]]:
     """Write the charts (SVG, and PNG when Chromium is there) and the charts page into ``out``."""
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
     from ipgraph.viz.charts import write_charts
 
     return write_charts(open_store(build), out, nav=nav)
@@ -99,8 +99,8 @@ def _site_view(
 
 def _labels(store: ox.Store, curies: list[str], lang: str = "en") -> dict[str, str]:
     """The English (or ``zh``: Chinese) label of each CURIE (the CURIE itself when it has none)."""
-    from ipgraph.prefixes import PREFIXES
-    from ipgraph.store import SelectResult, run_query
+    from ipgraph.model.prefixes import PREFIXES
+    from ipgraph.store.embedded import SelectResult, run_query
 
     out = {}
     for c in curies:
@@ -115,7 +115,7 @@ def _labels(store: ox.Store, curies: list[str], lang: str = "en") -> dict[str, s
 
 def make_site(build: Path, out: Path, *, lang: str = "both", size_by: str = "count") -> list[tuple[Path, str]]:
     """Every graph view, two entity pages, the charts and an ``index.html`` that links them all."""
-    from ipgraph.store import open_store
+    from ipgraph.store.embedded import open_store
     from ipgraph.viz.charts import write_site_index
     from ipgraph.viz.views import VIEWS
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from ipgraph.periods import period_of_slug
-from ipgraph.prefixes import PREFIXES
+from ipgraph.model.periods import period_of_slug
+from ipgraph.model.prefixes import PREFIXES
 from ipgraph.viz.bars import Alternative, Change, Value
 from ipgraph.viz.figures import fmt_number
 from ipgraph.viz.index import Index, Obs, local_name

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ipgraph.prefixes import PREFIXES, sparql_prologue
-from ipgraph.store import SelectResult, run_query
+from ipgraph.model.prefixes import PREFIXES, sparql_prologue
+from ipgraph.store.embedded import SelectResult, run_query
 from ipgraph.viz.index import Index, Obs, local_name
 
 UNAMBIGUOUS = PREFIXES["interpretation"] + "unambiguous"

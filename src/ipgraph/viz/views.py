@@ -20,9 +20,9 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from ipgraph.errors import InputError
-from ipgraph.periods import period_of_slug
-from ipgraph.prefixes import PREFIXES
-from ipgraph.store import SelectResult, run_query
+from ipgraph.model.periods import period_of_slug
+from ipgraph.model.prefixes import PREFIXES
+from ipgraph.store.embedded import SelectResult, run_query
 from ipgraph.viz.figures import figure_text, fmt_number, headline, headline_obs, plural, subjects_of
 from ipgraph.viz.index import DEFAULTS, Index, Obs, curie, is_data_iri, load_index, local_name
 from ipgraph.viz.kinds import FUNCTION_KINDS, KINDS
@@ -718,7 +718,7 @@ def entity_view(store: ox.Store, ctx: Context, focus: str, depth: int) -> View:
     """The neighbourhood of ``focus`` (IRI, CURIE or label) up to ``depth`` steps, in either direction."""
     import networkx as nx
 
-    from ipgraph.describe import resolve_term
+    from ipgraph.query.describe import resolve_term
 
     if depth < 1:
         raise InputError(f"--depth must be 1 or more, not {depth}")

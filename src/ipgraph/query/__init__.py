@@ -1,0 +1,1 @@
+"""Asking the graph: the query catalog, result rendering, terminal tables and `ipgraph describe`."""
