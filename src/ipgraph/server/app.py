@@ -26,7 +26,7 @@ from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
 from ipgraph.server import meta, pages
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
-from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool
+from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool, memory_store_quads
 from ipgraph.sparqlcheck import QueryRefused
 
 _CSP = (
@@ -62,6 +62,7 @@ class ServerConfig:
     max_connections: int = 256
     cache_bytes: int = 64 * 1024 * 1024
     memory_bytes: int = 1024 * 1024 * 1024
+    memory_store: bool = True  # workers copy a store that fits a quarter of their memory cap into memory
     allowed_services: list[str] = field(default_factory=list)
     allowed_graphs: list[str] = field(default_factory=list)
     isolate_network: bool = True
@@ -171,6 +172,7 @@ class App:
             isolate=config.isolate_network,
             max_result_bytes=config.max_result_bytes,
             memory_bytes=config.memory_bytes,
+            memory_store_quads=memory_store_quads(config.memory_bytes) if config.memory_store else 0,
             allowed_services=tuple(config.allowed_services),
             allowed_graphs=tuple(config.allowed_graphs),
         )
