@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ipgraph.prefixes import ID_BASE, IPG_NS, PREFIXES
 from ipgraph.server import meta, pages
+from ipgraph.server.formdata import parse_form
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
 from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool, memory_store_quads
@@ -551,7 +552,7 @@ def _format(req: Request) -> str | None:
 
 def _parse_qs(qs: str) -> dict[str, list[str]]:
     try:
-        return urllib.parse.parse_qs(qs, keep_blank_values=True, max_num_fields=200, errors="strict")
+        return parse_form(qs, max_fields=200)
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, "malformed query string or form (or more than 200 fields)") from None
 
@@ -829,6 +830,7 @@ async def serve_forever(config: ServerConfig, ready: Any = None) -> None:
                 access_log=False,
                 log_level="error",
                 server_header=False,
+                proxy_headers=False,  # the client's address is never used: no middleware to read it
                 date_header=False,
                 timeout_keep_alive=max(1, int(config.idle_timeout)),
                 limit_concurrency=config.max_connections + 1,
