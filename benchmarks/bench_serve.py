@@ -15,6 +15,10 @@ every distinct request once (warm-up), then ``--requests`` requests at ``--concu
 is an error.
 The ratio compares throughput against Oxigraph server measured in the same run, the varied run against
 Oxigraph server on the varied mix (targets: at least 0.70 repeated, cache off; 1.0 varied).
+ipgraph's workers hold a store of this size in memory; the varied mix is also run with ``--store-on-disk`` (the
+same engine over the same RocksDB files as Oxigraph server) and against Oxigraph server holding the data in
+memory (``oxigraph serve`` loaded with the build's N-Quads), so each comparison is also made engine for engine.
+``--pairs N`` adds N rounds of the four varied runs in turn, for medians and paired ratios on a noisy machine.
 Results: benchmarks/results/serve.json.
 """
 
@@ -180,6 +184,65 @@ def sparql_requests(build: Path, entities: int) -> tuple[list[str], list[str]]:
     return texts, picked
 
 
+#: The runs of a paired round, and the Oxigraph server run each ipgraph run is compared with.
+PAIRED = {
+    "oxigraph_server_varied": None,
+    "ipgraph_serve_varied": "oxigraph_server_varied",
+    "oxigraph_server_memory_varied": None,
+    "ipgraph_serve_varied_store_on_disk": "oxigraph_server_varied",
+}
+
+
+def paired_summary(runs: dict[str, list[float]]) -> dict[str, object]:
+    """Each run's throughputs and median, and each ipgraph run's ratios to Oxigraph server within its round
+    (against the store on disk, and against Oxigraph server holding the data in memory too).
+
+    >>> s = paired_summary({"oxigraph_server_varied": [100.0, 200.0], "ipgraph_serve_varied": [150.0, 220.0],
+    ...                     "oxigraph_server_memory_varied": [300.0, 300.0],
+    ...                     "ipgraph_serve_varied_store_on_disk": [90.0, 210.0]})
+    >>> s["ipgraph_serve_varied"]["paired_ratios"], s["ipgraph_serve_varied"]["median_paired_ratio"]
+    ([1.5, 1.1], 1.3)
+    >>> s["ipgraph_serve_varied"]["median_paired_ratio_to_oxigraph_memory"]
+    0.617
+    """
+    out: dict[str, object] = {}
+    for name, against in PAIRED.items():
+        rps = runs[name]
+        entry: dict[str, object] = {"throughput_rps": rps, "median_rps": round(statistics.median(rps), 1)}
+        if against is not None:
+            for key, ref in (("", against), ("_to_oxigraph_memory", "oxigraph_server_memory_varied")):
+                ratios = [round(a / b, 3) for a, b in zip(rps, runs[ref], strict=True)]
+                entry[f"paired_ratios{key}"] = ratios
+                entry[f"median_paired_ratio{key}"] = round(statistics.median(ratios), 3)
+        out[name] = entry
+    return out
+
+
+def paired_lines(summary: dict[str, object]) -> list[str]:
+    """The paired rounds as printed lines."""
+    lines = [f"paired rounds ({'median req/s':>14}, {'ratio to oxigraph disk':>22}, {'to oxigraph memory':>18})"]
+    for name, entry in summary.items():
+        assert isinstance(entry, dict)
+        lines.append(
+            f"  {name:36} {entry['median_rps']:>8} {entry.get('median_paired_ratio', ''):>8} "
+            f"{entry.get('median_paired_ratio_to_oxigraph_memory', ''):>8}"
+        )
+    return lines
+
+
+def load_oxigraph(port: int, build: Path) -> None:
+    """Load the build's N-Quads dump into an in-memory Oxigraph server (its Graph Store endpoint)."""
+    import urllib.request
+
+    data = (build / "ipgraph.nq").read_bytes()
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/store", data=data, method="POST", headers={"Content-Type": "application/n-quads"}
+    )
+    with urllib.request.urlopen(req, timeout=120) as resp:
+        if resp.status not in (200, 201, 204):
+            raise RuntimeError(f"Oxigraph server refused the data: {resp.status}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", type=Path, help="a built graph (default: build one into a temporary folder)")
@@ -187,6 +250,13 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=16)
     ap.add_argument("--entities", type=int, default=100, help="entities in the mix")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "serve.json")
+    ap.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        help="then run the varied mix this many more rounds, Oxigraph server and ipgraph serve in turn "
+        "(store on disk and in memory each), and report medians and paired ratios",
+    )
     ap.add_argument(
         "--also-workers", type=int, nargs="*", default=[], help="also run the varied mix with these worker counts"
     )
@@ -223,23 +293,34 @@ def main() -> int:
         load_before = os.getloadavg()[0]
         # Oxigraph server on a copy of the same store (its own process, read-only)
         shutil.copytree(build / "store", tmp / "oxstore")
-        port = free_port()
-        ox_proc = subprocess.Popen(
-            [str(BIN / "oxigraph"), "serve-read-only", "--location", str(tmp / "oxstore"), "--bind",
-             f"127.0.0.1:{port}", "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_port(port, ox_proc)
-            results["oxigraph_server"] = run_load(port, sparql_mix("/query"), args.requests, args.concurrency)
-            results["oxigraph_server_varied"] = run_load(
-                port, varied_mix("/query", "v"), args.requests, args.concurrency, warmup=sparql_mix("/query")
-            )
-        finally:
-            ox_proc.terminate()
-            ox_proc.wait(10)
 
-        def ipgraph_run(name: str, extra: list[str], mix_of: str) -> None:
+        def oxigraph_run(name: str, mix_of: str, in_memory: bool = False) -> float:
+            port = free_port()
+            where = [] if in_memory else ["--location", str(tmp / "oxstore")]
+            ox_proc = subprocess.Popen(
+                [str(BIN / "oxigraph"), "serve" if in_memory else "serve-read-only", *where, "--bind",
+                 f"127.0.0.1:{port}", "--union-default-graph"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            try:
+                wait_port(port, ox_proc)
+                if in_memory:
+                    load_oxigraph(port, build)
+                if mix_of == "sparql":
+                    results[name] = run_load(port, sparql_mix("/query"), args.requests, args.concurrency)
+                else:
+                    mix, warm = varied_mix("/query", "v"), sparql_mix("/query")
+                    results[name] = run_load(port, mix, args.requests, args.concurrency, warmup=warm)
+            finally:
+                ox_proc.terminate()
+                ox_proc.wait(10)
+            return float(results[name]["throughput_rps"])  # type: ignore[index]
+
+        oxigraph_run("oxigraph_server", "sparql")
+        oxigraph_run("oxigraph_server_varied", "varied")
+        oxigraph_run("oxigraph_server_memory_varied", "varied", in_memory=True)
+
+        def ipgraph_run(name: str, extra: list[str], mix_of: str) -> float:
             port = free_port()
             proc = subprocess.Popen(
                 [str(BIN / "ipgraph"), "serve", "--build", str(build), "--port", str(port), *extra],
@@ -261,23 +342,44 @@ def main() -> int:
             finally:
                 proc.terminate()
                 proc.wait(20)
+            return float(results[name]["throughput_rps"])  # type: ignore[index]
 
         ipgraph_run("ipgraph_serve", [], "sparql")
         ipgraph_run("ipgraph_serve_no_cache", ["--cache-size", "1"], "sparql")
         ipgraph_run("ipgraph_serve_pages", [], "pages")
         ipgraph_run("ipgraph_serve_varied", [], "varied")
+        ipgraph_run("ipgraph_serve_varied_store_on_disk", ["--store-on-disk"], "varied")
         for n in args.also_workers:
             ipgraph_run(f"ipgraph_serve_varied_{n}_workers", ["--workers", str(n)], "varied")
+        paired: dict[str, list[float]] = {k: [] for k in PAIRED}
+        pair_errors: dict[str, dict[str, int]] = {}  # run -> error kind -> count, over every round
+
+        def pair(name: str, rps: float) -> None:
+            paired[name].append(rps)
+            for kind, n in results["_pair"]["error_kinds"].items():  # type: ignore[index]
+                pair_errors.setdefault(name, {})[kind] = pair_errors.get(name, {}).get(kind, 0) + n
+
+        for _round in range(args.pairs):  # each side in turn, so a change in the machine's load hits both
+            pair("oxigraph_server_varied", oxigraph_run("_pair", "varied"))
+            pair("ipgraph_serve_varied", ipgraph_run("_pair", [], "varied"))
+            pair("oxigraph_server_memory_varied", oxigraph_run("_pair", "varied", in_memory=True))
+            pair("ipgraph_serve_varied_store_on_disk", ipgraph_run("_pair", ["--store-on-disk"], "varied"))
+        results.pop("_pair", None)
         for name, against in (
             ("ipgraph_serve", "oxigraph_server"),
             ("ipgraph_serve_no_cache", "oxigraph_server"),
             ("ipgraph_serve_pages", "oxigraph_server"),
             ("ipgraph_serve_varied", "oxigraph_server_varied"),
+            ("ipgraph_serve_varied_store_on_disk", "oxigraph_server_varied"),
             *((f"ipgraph_serve_varied_{n}_workers", "oxigraph_server_varied") for n in args.also_workers),
         ):
             r, ref = results[name], results[against]
             assert isinstance(r, dict) and isinstance(ref, dict)
             r["ratio_to_oxigraph"] = round(float(r["throughput_rps"]) / float(ref["throughput_rps"]), 3)
+        for name in ("ipgraph_serve_varied", "ipgraph_serve_varied_store_on_disk"):
+            r, ref = results[name], results["oxigraph_server_memory_varied"]
+            assert isinstance(r, dict) and isinstance(ref, dict)
+            r["ratio_to_oxigraph_memory"] = round(float(r["throughput_rps"]) / float(ref["throughput_rps"]), 3)
         doc = {
             "benchmark": "bench_serve",
             "machine": {
@@ -294,8 +396,12 @@ def main() -> int:
                 "concurrency": args.concurrency,
                 "note": "oxigraph_server, ipgraph_serve and ipgraph_serve_no_cache get the same SPARQL GET "
                 "requests; ipgraph_serve_pages gets /queries/NAME and /id/... HTML pages; the *_varied runs get "
-                "the same queries made each different (a numbered comment), so no cache can help",
+                "the same queries made each different (a numbered comment), so no cache can help. ipgraph's "
+                "workers query an in-memory copy of the store unless run with --store-on-disk; "
+                "oxigraph_server_* read the store on disk (serve-read-only), oxigraph_server_memory_* hold the "
+                "same quads in memory (serve, loaded from the N-Quads dump)",
             },
+            "paired_varied": {**paired_summary(paired), "error_kinds": pair_errors} if args.pairs else None,
             "target_ratio": 0.7,
             "target_ratio_varied": 1.0,
             "results": results,
@@ -310,7 +416,12 @@ def main() -> int:
                 f"{r.get('ratio_to_oxigraph', 1.0):>6}"
             )
         print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
-        failed = any(isinstance(r, dict) and r["errors"] for r in results.values())
+        if args.pairs:
+            for line in paired_lines(paired_summary(paired)):
+                print(line)
+        if pair_errors:
+            print(f"errors in the paired rounds: {pair_errors}")
+        failed = bool(pair_errors) or any(isinstance(r, dict) and r["errors"] for r in results.values())
         return 1 if failed else 0
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

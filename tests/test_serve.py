@@ -739,6 +739,47 @@ def test_response_cache_counts_its_keys() -> None:
     assert 0 < len(cache._items) < 200
 
 
+def test_store_in_memory_answers_as_the_store_on_disk(built: Path) -> None:
+    from ipgraph.server.jobs import JobContext, run_job
+    from ipgraph.server.workers import WorkerConfig
+
+    store_quads = len(ox.Store.read_only(str(built / "store")))
+    memory = JobContext.open(built, WorkerConfig(str(built), memory_store_quads=store_quads), False)
+    disk = JobContext.open(built, WorkerConfig(str(built), memory_store_quads=store_quads - 1), False)
+    assert memory.in_memory and len(memory.store) == store_quads and not disk.in_memory
+    assert memory.allowed_graphs == disk.allowed_graphs
+    iri = run_job(disk, ("stats",))[2]["example"]
+    jobs = [
+        ("sparql", SELECT_LABELS, None, None, "application/sparql-results+json", None, False),
+        ("sparql", f"DESCRIBE <{iri}>", None, None, "text/turtle", None, False),
+        ("sparql", "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/ipgraph/graph/ontology> { ?s ?p ?o }",
+         None, None, "text/csv", None, False),
+        ("entity", iri, "text/html", None, "en"),
+        ("entity", iri, "application/n-triples", None, "en"),
+    ]  # fmt: skip
+    formats = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES}
+    for job in jobs:
+        (status, media, body), (_, disk_media, disk_body) = run_job(memory, job), run_job(disk, job)
+        assert status == "ok" and media == disk_media, job
+        rdf = formats.get(media.split(";")[0])
+        if rdf is None:  # a result in a stated order, a page
+            assert body == disk_body, job
+        else:  # triples: the same graph, in whatever order the store gives them
+            assert set(ox.parse(body, rdf)) == set(ox.parse(disk_body, rdf)) != set(), job
+    assert run_job(memory, ("stats",))[2]["in_memory"] and not run_job(disk, ("stats",))[2]["in_memory"]
+
+
+def test_store_on_disk_when_asked(built: Path, tmp_path: Path, server: Served) -> None:
+    assert "store in memory" in server.log.read_text(encoding="utf-8")
+    with ipgraph_serve(built, tmp_path, "--store-on-disk") as s:
+        assert "store on disk" in s.log.read_text(encoding="utf-8")
+        status, _, body = s.sparql(SELECT_LABELS)  # ordered: the same bytes
+        assert status == 200 and (status, body) == server.sparql(SELECT_LABELS)[::2]
+        status, _, body = s.sparql(CONSTRUCT_ONE, "application/n-triples")  # the same triples, in any order
+        _, _, in_memory = server.sparql(CONSTRUCT_ONE, "application/n-triples")
+        assert status == 200 and sorted(body.splitlines()) == sorted(in_memory.splitlines()) != []
+
+
 def _worker_pids(served: Served) -> list[int]:
     """The query workers of a server (spawned children, not multiprocessing's resource tracker)."""
     from pathlib import Path as P

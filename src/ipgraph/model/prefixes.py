@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 IPG_NS = "https://w3id.org/ipgraph/ontology/"
 ID_BASE = "https://w3id.org/ipgraph/id/"
 
@@ -116,4 +118,11 @@ def used_prefixes(iris: object) -> dict[str, str]:
                 names.add(datatype.value)
             elif isinstance(value, str) and not hasattr(term, "language"):
                 names.add(value)
-    return {p: ns for p, ns in {**PREFIXES, **EXTRA_PREFIXES}.items() if any(n.startswith(ns) for n in names)}
+    # in sorted order, the first name not below a namespace starts with it if any name does (one bisection each)
+    ordered = sorted(names)
+    used: dict[str, str] = {}
+    for prefix, ns in {**PREFIXES, **EXTRA_PREFIXES}.items():
+        at = bisect.bisect_left(ordered, ns)
+        if at < len(ordered) and ordered[at].startswith(ns):
+            used[prefix] = ns
+    return used

@@ -100,6 +100,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         max_request_bytes=args.max_request_size,
         cache_bytes=args.cache_size,
         memory_bytes=args.memory_limit,
+        memory_store=not args.store_on_disk,
         max_connections=args.max_connections,
         idle_timeout=args.client_timeout,
         write_timeout=args.client_timeout,
@@ -120,8 +121,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
         assert isinstance(app, App)
         wall = "workers without network" if app.pool.isolated else "parsed-query checks only (no network namespace)"
+        where = "store in memory" if app.stats.get("in_memory") else "store on disk"
         print(
-            f"ipgraph serve: http://{config.host}:{port}/  (SPARQL at /sparql; {config.workers} workers, "
+            f"ipgraph serve: http://{config.host}:{port}/  (SPARQL at /sparql; {config.workers} workers, {where}, "
             f"time limit {config.time_limit:g} s, {wall}; Ctrl-C stops)",
             file=sys.stderr,
             flush=True,
@@ -192,6 +194,12 @@ def add_parser(sub: argparse._SubParsersAction, root: Path) -> None:  # type: ig
         type=_size,
         default="1G",
         help="memory a query worker may use; a query over it is stopped (default: %(default)s)",
+    )
+    p.add_argument(
+        "--store-on-disk",
+        action="store_true",
+        help="workers query the store on disk even when it fits a quarter of --memory-limit "
+        "(by default such a store is copied into each worker's memory, where queries run several times faster)",
     )
     p.add_argument(
         "--max-connections", type=_count, default=256, help="open connections accepted at once (default: %(default)s)"

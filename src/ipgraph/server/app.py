@@ -24,9 +24,10 @@ import pyoxigraph as ox
 
 from ipgraph.model.prefixes import ID_BASE, IPG_NS, PREFIXES
 from ipgraph.server import meta, pages, workbench
+from ipgraph.server.formdata import parse_form
 from ipgraph.server.jobs import VIZ_VIEWS
 from ipgraph.server.negotiate import GRAPH_FORMATS, pick
-from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool
+from ipgraph.server.workers import PoolBusy, PoolDown, WorkerConfig, WorkerPool, memory_store_quads
 from ipgraph.store.sparqlcheck import QueryRefused
 
 _CSP = (
@@ -62,6 +63,7 @@ class ServerConfig:
     max_connections: int = 256
     cache_bytes: int = 64 * 1024 * 1024
     memory_bytes: int = 1024 * 1024 * 1024
+    memory_store: bool = True  # workers copy a store that fits a quarter of their memory cap into memory
     allowed_services: list[str] = field(default_factory=list)
     allowed_graphs: list[str] = field(default_factory=list)
     isolate_network: bool = True
@@ -171,6 +173,7 @@ class App:
             isolate=config.isolate_network,
             max_result_bytes=config.max_result_bytes,
             memory_bytes=config.memory_bytes,
+            memory_store_quads=memory_store_quads(config.memory_bytes) if config.memory_store else 0,
             allowed_services=tuple(config.allowed_services),
             allowed_graphs=tuple(config.allowed_graphs),
         )
@@ -572,7 +575,7 @@ def _format(req: Request) -> str | None:
 
 def _parse_qs(qs: str) -> dict[str, list[str]]:
     try:
-        return urllib.parse.parse_qs(qs, keep_blank_values=True, max_num_fields=200, errors="strict")
+        return parse_form(qs, max_fields=200)
     except (ValueError, UnicodeDecodeError):
         raise HttpError(400, "malformed query string or form (or more than 200 fields)") from None
 
@@ -851,6 +854,7 @@ async def serve_forever(config: ServerConfig, ready: Any = None) -> None:
                 access_log=False,
                 log_level="error",
                 server_header=False,
+                proxy_headers=False,  # the client's address is never used: no middleware to read it
                 date_header=False,
                 timeout_keep_alive=max(1, int(config.idle_timeout)),
                 limit_concurrency=config.max_connections + 1,
