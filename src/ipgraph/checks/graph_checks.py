@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
@@ -242,28 +242,6 @@ def _oxigraph_store(graph: Graph) -> Any:
     data = _union_graph(graph).serialize(format="nt", encoding="utf-8")
     store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return store
-
-
-def run_health_queries_on_store(store: Any, checks_dir: Path, graphs: Sequence[str]) -> list[Violation]:
-    """Run every ``*-violation.rq`` of ``checks_dir`` on a pyoxigraph store whose default graph is the union of
-    the named ``graphs`` (a build's store: its ontology, facts, provenance and derived graphs)."""
-    import pyoxigraph
-
-    default = [pyoxigraph.NamedNode(g) for g in graphs]
-    violations: set[Violation] = set()
-    for path in _query_files(checks_dir):
-        text = path.read_text(encoding="utf-8")
-        summary = query_header(text).get("summary", path.stem)
-        for solution in store.query(text, default_graph=default):
-            term, message = solution["term"], solution["message"]
-            if term is None:
-                term_text = ""
-            elif isinstance(term, pyoxigraph.BlankNode):
-                term_text = f"_:{term.value}"
-            else:
-                term_text = str(term.value)
-            violations.add(Violation(path.stem, term_text, summary if message is None else str(message.value)))
-    return sorted(violations)
 
 
 def run_health_queries(graph: Graph | Dataset, checks_dir: Path, *, engine: Engine = "oxigraph") -> list[Violation]:

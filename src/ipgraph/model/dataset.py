@@ -26,6 +26,21 @@ def assemble(data_dirs: Sequence[Path] | Path, ontology_path: Path) -> BuildResu
     A report id (folder name) may occur in one data directory only.
     """
     dirs = [data_dirs] if isinstance(data_dirs, Path) else list(data_dirs)
+    folders = report_folders(dirs)
+    shared = [sd for sd in (load_shared(d) for d in dirs) if sd is not None]
+    result = build_dataset(ontology_path, folders, shared)
+    from ipgraph.model.graph import GRAPH_LINKS
+    from ipgraph.model.links import load_links
+
+    links = result.dataset.graph(GRAPH_LINKS)
+    for data_dir in dirs:
+        for triple in load_links(data_dir):  # accepted links of links/*.sssom.tsv
+            links.add(triple)
+    return result
+
+
+def report_folders(dirs: Sequence[Path]) -> list[Path]:
+    """Every report folder of the data directories, in their order; a report id (folder name) in one only."""
     if not dirs:
         raise InputError("no data directory given")
     folders: list[Path] = []
@@ -41,16 +56,7 @@ def assemble(data_dirs: Sequence[Path] | Path, ontology_path: Path) -> BuildResu
                 raise InputError(f"report {folder.name!r} is also in {seen[folder.name]}", folder)
             seen[folder.name] = folder
         folders.extend(found)
-    shared = [sd for sd in (load_shared(d) for d in dirs) if sd is not None]
-    result = build_dataset(ontology_path, folders, shared)
-    from ipgraph.model.graph import GRAPH_LINKS
-    from ipgraph.model.links import load_links
-
-    links = result.dataset.graph(GRAPH_LINKS)
-    for data_dir in dirs:
-        for triple in load_links(data_dir):  # accepted links of links/*.sssom.tsv
-            links.add(triple)
-    return result
+    return folders
 
 
 def canonical_nquads(ds: Dataset) -> str:

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 
 from ipgraph.errors import InputError
-from ipgraph.model.dataset import assemble, canonical_nquads
+from ipgraph.model.dataset import assemble, canonical_nquads, report_folders
 from ipgraph.model.namespace import PREFIXES
-from ipgraph.reading.facts import find_report_folders
 from ipgraph.store.embedded import STORE_DIR
 from ipgraph.store.outputs import OutputDir
 from ipgraph.store.parts import (
@@ -179,23 +178,6 @@ def build(
         return _build_into(target, data_dir, ontology_path, validate, full)
 
 
-def _report_folders(dirs: Sequence[Path]) -> list[Path]:
-    folders: list[Path] = []
-    seen: dict[str, Path] = {}
-    for data_dir in dirs:
-        if not os.path.isdir(data_dir):  # not Path.is_dir: it raises for a name too long
-            raise InputError("data directory not found", data_dir)
-        found = find_report_folders(data_dir)
-        if not found:
-            raise InputError("no report folder (a folder with report.yaml) under reports/", data_dir)
-        for folder in found:
-            if folder.name in seen:
-                raise InputError(f"report {folder.name!r} is also in {seen[folder.name]}", folder)
-            seen[folder.name] = folder
-        folders.extend(found)
-    return sorted(folders, key=lambda f: f.name)
-
-
 def _base_digest(dirs: Sequence[Path], ontology_path: Path) -> str:
     """The digest of what every part rests on: ipgraph's code and rules and the ontology."""
     from ipgraph import resources
@@ -250,9 +232,7 @@ def _build_into(
     timings = {"read+resolve": 0.0, "derive": 0.0, "validate": 0.0, "store+dumps": 0.0}
     t0 = time.perf_counter()
     dirs = [data_dir] if isinstance(data_dir, Path) else list(data_dir)
-    if not dirs:
-        raise InputError("no data directory given")
-    folders = _report_folders(dirs)
+    folders = sorted(report_folders(dirs), key=lambda f: f.name)
     shared = [sd for sd in (load_shared(d) for d in dirs) if sd is not None]
     links = [t for d in dirs for t in load_links(d)]
     ctx = PartContext(ontology_path, shared, links)
