@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -89,3 +90,13 @@ def test_merging_sorted_parts_keeps_each_line_once_in_order(
     merge_sorted(files, tmp_path / "out.nq")
     assert (tmp_path / "out.nq").read_text(encoding="utf-8") == "a\nb\nc\ne\nf\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_damaged_part_record_is_built_again(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(DATA, out, ONTOLOGY, validate=False)
+    record = out / "parts" / "shanghai-2023.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({**data, "entities": 5, "uses": "x"}), encoding="utf-8")
+    again = build(DATA, out, ONTOLOGY, validate=False)
+    assert again.reused == 0 and again.conforms

@@ -76,9 +76,20 @@ class PartInfo:
             data = json.loads((folder / f"{report}.json").read_text(encoding="utf-8"))
             if data.pop("format", None) != PART_FORMAT or not (folder / f"{report}.nq").is_file():
                 return None
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
+            info = cls(**data)
+        except (OSError, ValueError, TypeError, AttributeError):
             return None
+        kinds = {name: type(value) for name, value in asdict(cls(report, "")).items()}
+        if any(not isinstance(value, kinds[name]) for name, value in asdict(info).items()):
+            return None  # not what a build wrote (edited by hand, damaged): the report is built again
+        try:
+            texts = [*info.entities, *info.entities.values(), *info.uses, *info.stated, *info.derived, *info.types]
+            texts += [*info.sources.values(), *(c for classes in info.types.values() for c in classes)]
+        except TypeError:
+            return None
+        if not all(isinstance(t, str) for t in texts):
+            return None
+        return info
 
 
 def key_digest(key: Iterable[tuple[str, str]]) -> str:
