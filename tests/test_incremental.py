@@ -100,3 +100,71 @@ def test_a_damaged_part_record_is_built_again(tmp_path: Path) -> None:
     record.write_text(json.dumps({**data, "entities": 5, "uses": "x"}), encoding="utf-8")
     again = build(DATA, out, ONTOLOGY, validate=False)
     assert again.reused == 0 and again.conforms
+
+
+def _store_quads(store_dir: Path) -> set[str]:
+    import pyoxigraph as ox
+
+    return {str(q) for q in ox.Store.read_only(str(store_dir))}
+
+
+def test_the_earlier_store_is_updated_and_holds_what_a_full_build_holds(tmp_path: Path) -> None:
+    dirs = _data(tmp_path)
+    out = tmp_path / "build"
+    assert build(dirs, out, ONTOLOGY, validate=False).store_changed is None  # nothing earlier: loaded whole
+    report = tmp_path / "fixtures" / "reports" / "invented-minhang-2023"
+    shutil.move(report, tmp_path / "aside")  # one report fewer, then back again
+    smaller = build(dirs, out, ONTOLOGY, validate=False)
+    assert smaller.store_changed is not None and smaller.store_changed[0] > 0 and smaller.store_changed[1] == 0
+    shutil.move(tmp_path / "aside", report)
+    again = build(dirs, out, ONTOLOGY, validate=False)
+    assert again.store_changed == (0, smaller.store_changed[0])
+    assert "store updated from the previous build" in again.text()
+    full = build(dirs, tmp_path / "full", ONTOLOGY, validate=False, full=True)
+    assert full.store_changed is None
+    assert _store_quads(out / "store") == _store_quads(tmp_path / "full" / "store")
+
+
+def test_a_store_changed_after_its_build_is_loaded_whole_again(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    out = tmp_path / "build"
+    build(DATA, out, ONTOLOGY, validate=False)
+    store = ox.Store(str(out / "store"))  # what `ipgraph link --into` does: a graph of its own
+    extra = ox.Quad(ox.NamedNode("urn:x:s"), ox.NamedNode("urn:x:p"), ox.Literal("o"), ox.NamedNode("urn:x:g"))
+    store.add(extra)
+    store.flush()
+    del store
+    again = build(DATA, out, ONTOLOGY, validate=False)
+    assert again.store_changed is None
+    build(DATA, tmp_path / "full", ONTOLOGY, validate=False, full=True)
+    assert _store_quads(out / "store") == _store_quads(tmp_path / "full" / "store")
+
+
+def test_dumps_written_by_workers_equal_those_written_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipgraph.store import dumps
+
+    build(DATA, tmp_path / "one", ONTOLOGY, validate=False)
+    monkeypatch.setattr(dumps, "PARALLEL_BYTES", 0)
+    build(DATA, tmp_path / "two", ONTOLOGY, validate=False, full=True)
+    for name in DUMPS[:-1]:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_a_dump_worker_that_fails_leaves_the_earlier_build_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ipgraph.errors import InputError
+    from ipgraph.store import dumps
+
+    out = tmp_path / "build"
+    build(DATA, out, ONTOLOGY, validate=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    monkeypatch.setattr(dumps, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(dumps.sys, "executable", "/bin/false")
+    with pytest.raises(InputError, match="a dump could not be written: exit 1"):
+        build(DATA, out, ONTOLOGY, validate=False, full=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

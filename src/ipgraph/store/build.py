@@ -11,17 +11,18 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
 from ipgraph.errors import InputError
 from ipgraph.model.dataset import assemble, canonical_nquads, report_folders
 from ipgraph.model.namespace import PREFIXES
+from ipgraph.store.dumps import DumpWriter
 from ipgraph.store.embedded import STORE_DIR
+from ipgraph.store.loading import fill_store
 from ipgraph.store.outputs import OutputDir
 from ipgraph.store.parts import (
     ACROSS_PART,
@@ -43,10 +44,7 @@ from ipgraph.store.parts import (
     validate_part,
 )
 
-if TYPE_CHECKING:
-    import pyoxigraph as ox
-
-__all__ = ["DUMP_BASENAME", "MANIFEST", "BuildSummary", "assemble", "build", "canonical_nquads", "write_outputs"]
+__all__ = ["DUMP_BASENAME", "MANIFEST", "BuildSummary", "assemble", "build", "canonical_nquads"]
 
 DUMP_BASENAME = "ipgraph"
 MANIFEST = "manifest.json"
@@ -63,6 +61,7 @@ class BuildSummary:
     problems: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # reports whose part an earlier build made was used again
+    store_changed: tuple[int, int] | None = None  # quads removed and added when the earlier store was updated
 
     @property
     def conforms(self) -> bool:
@@ -83,6 +82,9 @@ class BuildSummary:
             counts = counts[n:]
         if self.reused:
             lines.append(f"  reports reused from the previous build: {self.reused:,} (unchanged; --full builds all)")
+        if self.store_changed is not None:
+            removed, added = self.store_changed
+            lines.append(f"  store updated from the previous build: {removed:,} quads removed, {added:,} added")
         if self.checks:
             passed = sum(1 for v in self.checks.values() if v == 0)
             lines.append(f"  checks passed: {passed}/{len(self.checks)}")
@@ -90,78 +92,6 @@ class BuildSummary:
             lines.append(f"  FAILED {p}")
         lines.append("  time: " + ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items()))
         return "\n".join(lines)
-
-
-def write_outputs(nquads: str, out_tmp: Path) -> dict[str, int]:
-    """Load the store and write every dump into ``out_tmp`` from canonical N-Quads text; triples per named graph."""
-    (out_tmp / f"{DUMP_BASENAME}.nq").write_text(nquads, encoding="utf-8")
-    return write_dumps(out_tmp)
-
-
-def write_dumps(out_tmp: Path, load: Sequence[Path] = ()) -> dict[str, int]:
-    """Load the store and write the other dumps from ``out_tmp/ipgraph.nq`` (canonical: sorted, each line once),
-    streaming: nothing holds the whole graph in memory. Return triples per named graph.
-
-    The store is bulk-loaded from the files of ``load`` one by one (a build's parts: the bulk loader's memory grows
-    with what one call loads), or from ``ipgraph.nq``.
-    """
-    import pyoxigraph as ox
-
-    nq = out_tmp / f"{DUMP_BASENAME}.nq"
-    store = ox.Store(str(out_tmp / STORE_DIR))
-    for path in load or [nq]:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    counts: dict[str, int] = {}
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-    for row in rows:  # type: ignore[union-attr]
-        counts[row["g"].value] = int(row["n"].value)
-    counts = dict(sorted(counts.items()))
-    del store
-    prefixes = dict(sorted(PREFIXES.items()))
-
-    def quads() -> Iterator[ox.Quad]:
-        return iter(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False))
-
-    ox.serialize(quads(), output=str(out_tmp / f"{DUMP_BASENAME}.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    nt = out_tmp / f"{DUMP_BASENAME}.nt"
-    with open(nq, "rb") as src, open(nt, "wb") as dst:  # sorted lines: a triple in two graphs is on adjacent lines
-        last = b""
-        for line in src:
-            triple = line[: line.rindex(b" <", 0, len(line) - 3)] + b" .\n"
-            if triple != last:
-                dst.write(triple)
-                last = triple
-
-    def triples() -> Iterator[ox.Triple]:
-        return iter(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
-
-    ox.serialize(triples(), output=str(out_tmp / f"{DUMP_BASENAME}.ttl"), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    _write_jsonld(triples(), out_tmp, prefixes)
-    return counts
-
-
-def _triple_key(t: object) -> tuple[str, str, str]:
-    import pyoxigraph as ox
-
-    assert isinstance(t, ox.Triple)
-    return (str(t.subject), str(t.predicate), str(t.object))
-
-
-def _write_jsonld(triples: Iterator[ox.Triple], out_tmp: Path, prefixes: dict[str, str]) -> None:
-    """JSON-LD: the triples (sorted, so grouped by subject) as expanded node objects, written as they come, under a
-    context file with ipgraph's prefixes."""
-    import pyoxigraph as ox
-
-    context = {"@context": prefixes}
-    (out_tmp / f"{DUMP_BASENAME}.context.jsonld").write_text(
-        json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
-    path = out_tmp / f"{DUMP_BASENAME}.jsonld"
-    with open(path, "wb") as f:
-        f.write(f'{{\n "@context": "{DUMP_BASENAME}.context.jsonld",\n "@graph": '.encode())
-        ox.serialize(triples, output=f, format=ox.RdfFormat.STREAMING_JSON_LD)
-        f.write(b"\n}\n")
 
 
 def build(
@@ -294,7 +224,16 @@ def _build_into(
         names = [BASE_PART, *(i.report for i in infos), ACROSS_PART]
         part_files = [parts / f"{n}.nq" for n in names]
         merge_sorted(part_files, tmp / f"{DUMP_BASENAME}.nq")
-        graph_counts = write_dumps(tmp, part_files)
+        dumps = DumpWriter(tmp, DUMP_BASENAME, PREFIXES)
+        dumps.start()
+        try:
+            earlier = None if full or not (out / MANIFEST).is_file() else out
+            filled = fill_store(tmp / STORE_DIR, tmp / f"{DUMP_BASENAME}.nq", part_files, earlier)
+            dumps.wait()
+        except BaseException:
+            dumps.cancel()
+            raise
+        graph_counts = filled.counts
         counts = _counts(tmp, ctx.entity_count)
         timings["store+dumps"] += time.perf_counter() - t
         manifest = {
@@ -315,6 +254,7 @@ def _build_into(
     timings["total"] = time.perf_counter() - t0
     summary = BuildSummary(out, graph_counts, counts, _check_counts(problems, validate), problems, timings)
     summary.reused = len(reuse)
+    summary.store_changed = filled.changed
     return summary
 
 

@@ -289,8 +289,13 @@ def validate_part(ctx: PartContext, ds: Dataset, own: set[URIRef]) -> list[str]:
     for iri in _identifiers(ds):
         for cls in ctx.types.get(iri, ()):
             data.add((iri, RDF.type, cls))
-    others = {str(i) for i in ctx.known if i not in own} | {str(i) for i in ctx.index.subjects}
-    return _violations(data, mine - others)
+    return _violations(data, {m for m in mine if not _foreign(ctx, URIRef(m), own)})
+
+
+def _foreign(ctx: PartContext, node: URIRef, own: set[URIRef]) -> bool:
+    """Whether a node is the ontology's or another part's (looked up, so the check of one report does not walk
+    every entity defined so far)."""
+    return (node in ctx.known and node not in own) or node in ctx.index.subjects
 
 
 def _violations(data: Graph, focus: set[str]) -> list[str]:
