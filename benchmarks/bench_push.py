@@ -69,7 +69,7 @@ def rows_of(result: Any) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("build", type=Path, help="a build folder (ipgraph build --out DIR)")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds a query may take (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds a query, or one request of the push, may take (default: %(default)s)")
     args = p.parse_args(argv)
     from ipgraph import resources
     from ipgraph.query.catalog import load_catalog
@@ -88,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_port(port, server)
         base = f"http://127.0.0.1:{port}"
-        push = suite.run_child(suite.ipgraph("push", "--build", str(args.build), "--endpoint", f"{base}/store"))
+        push = suite.run_child(
+            suite.ipgraph("push", "--build", str(args.build), "--endpoint", f"{base}/store", "--timeout", str(args.timeout))
+        )
         if push.code != 0:
             raise RuntimeError(f"push failed ({push.code}): {push.output[-2000:]}")
         print(f"pushed {triples:,} triples in {push.seconds:.1f} s, peak {push.peak_mb:.0f} MB", flush=True)

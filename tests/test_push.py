@@ -200,3 +200,66 @@ def test_virtuoso_push_and_catalog(
         assert main(["push", "--build", str(built), "--endpoint", f"{base}/sparql-graph-crud-auth",
                      "--user", "dba", "--password-env", "VIRTUOSO_PASSWORD"]) == 2  # fmt: skip
         assert {g: n for g, n in _graph_counts(f"{base}/sparql").items() if g in GRAPHS} == _local_counts(built)
+
+
+def test_a_store_that_takes_the_swap_but_does_not_answer_in_time_is_reported_as_such(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Uploads and counts are answered; the swap is read and then left without an answer past --timeout."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    counts = {}
+    for line in (built / "ipgraph.nq").read_text(encoding="utf-8").splitlines():
+        graph = line[line.rindex(" <", 0, len(line) - 3) + 2 : line.rindex(">")]
+        counts[graph] = counts.get(graph, 0) + 1
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def _reply(self, body: bytes = b"", ctype: str = "text/plain") -> None:
+            self.send_response(200 if body else 204)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_PUT(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self._reply()
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8")
+            if self.path.startswith("/store"):
+                return self._reply()
+            if self.path.startswith("/query"):
+                graph = next(g for g in counts if g.rsplit("/", 1)[-1] in body.split("staging")[-1])
+                rows = {
+                    "head": {"vars": ["n"]},
+                    "results": {"bindings": [{"n": {"type": "literal", "value": str(counts[graph])}}]},
+                }
+                return self._reply(json.dumps(rows).encode(), "application/sparql-results+json")
+            if "MOVE" in body:
+                release.wait(10)  # the swap: no answer in time
+            return self._reply()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.handle_error = lambda *args: None  # type: ignore[method-assign]  # the swap's late reply finds no client
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        started = time.monotonic()
+        code = main(
+            ["push", "--build", str(built), "--endpoint", f"{base}/store", "--dialect", "oxigraph", "--timeout", "1"]
+        )
+        assert time.monotonic() - started < 9
+    finally:
+        release.set()
+        server.shutdown()
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert "did not answer within 1 s" in err and "may still complete it" in err

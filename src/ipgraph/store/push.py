@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from ipgraph.errors import InputError
 from ipgraph.model.prefixes import GRAPH_BASE, GRAPHS
-from ipgraph.store.remote import Auth, RemoteError, http, is_http_url, sparql_query, sparql_update
+from ipgraph.store.remote import Auth, RemoteError, RemoteTimeout, http, is_http_url, sparql_query, sparql_update
 
 STAGING = "urn:x-ipgraph:staging:"
 
@@ -253,7 +253,13 @@ def _push(
         if not graphs:  # a whole push also empties ipgraph graphs the build no longer has
             ops += [f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g in GRAPHS if g not in data]
         swap = " ;\n".join(ops)
-        sparql_update(update, swap, auth=auth, timeout=timeout)
+        try:
+            sparql_update(update, swap, auth=auth, timeout=timeout)
+        except RemoteTimeout as exc:  # the store has the swap and may still finish it: say so, not "unreachable"
+            raise RemoteError(
+                f"{exc.message}; the swap was sent and the store may still complete it: compare its graphs' counts "
+                "with the build's before pushing again"
+            ) from None
     except BaseException:
         _drop_staging(update, list(staging.values()), auth, timeout)
         raise

@@ -44,6 +44,10 @@ class RemoteError(InputError):
     """The remote store refused a request or could not be reached."""
 
 
+class RemoteTimeout(RemoteError):
+    """The remote store took the request but did not answer in time (it may still be carrying it out)."""
+
+
 def _opener(url: str, auth: Auth | None) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -137,6 +141,10 @@ def http(
             error = exc
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):
+                raise RemoteTimeout(
+                    f"{_short(url)} did not answer within {timeout:g} s (a large graph may need a longer --timeout)"
+                ) from None
             raise RemoteError(f"cannot reach {_short(url)}: {reason}") from None
     raise _http_error(method, url, error)
 
