@@ -69,7 +69,12 @@ def rows_of(result: Any) -> int:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("build", type=Path, help="a build folder (ipgraph build --out DIR)")
-    p.add_argument("--timeout", type=float, default=600.0, help="seconds a query, or one request of the push, may take (default: %(default)s)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        help="seconds a query, or a push request, may take (default: %(default)s)",
+    )
     args = p.parse_args(argv)
     from ipgraph import resources
     from ipgraph.query.catalog import load_catalog
@@ -89,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         wait_port(port, server)
         base = f"http://127.0.0.1:{port}"
         push = suite.run_child(
-            suite.ipgraph("push", "--build", str(args.build), "--endpoint", f"{base}/store", "--timeout", str(args.timeout))
+            suite.ipgraph(
+                "push", "--build", str(args.build), "--endpoint", f"{base}/store", "--timeout", str(args.timeout)
+            )
         )
         if push.code != 0:
             raise RuntimeError(f"push failed ({push.code}): {push.output[-2000:]}")
