@@ -168,3 +168,14 @@ def test_a_dump_worker_that_fails_leaves_the_earlier_build_as_it_was(
         build(DATA, out, ONTOLOGY, validate=False, full=True)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_damaged_earlier_dump_means_the_store_is_loaded_whole(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(DATA, out, ONTOLOGY, validate=False)
+    with open(out / "ipgraph.nq", "a", encoding="utf-8") as f:
+        f.write("not a quad <x\n")
+    again = build(DATA, out, ONTOLOGY, validate=False)
+    assert again.store_changed is None
+    build(DATA, tmp_path / "full", ONTOLOGY, validate=False, full=True)
+    assert _store_quads(out / "store") == _store_quads(tmp_path / "full" / "store")

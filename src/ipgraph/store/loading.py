@@ -92,15 +92,14 @@ def _update(store_dir: Path, nq: Path, earlier: Path) -> StoreFill | None:
         try:
             ox.Store.read_only(str(old_store)).backup(str(store_dir))
             store = ox.Store(str(store_dir))
-        except (OSError, RuntimeError):  # an unreadable earlier store: load from the parts
+            for quad in _quads(removed):
+                store.remove(quad)
+            if n_added:
+                store.bulk_extend(_quads(added))
+            store.flush()
+            counts = _graph_counts(store)
+        except (OSError, RuntimeError, SyntaxError, ValueError):  # an earlier store or dump damaged: load the parts
             return None
-        for quad in _quads(removed):
-            store.remove(quad)
-        if n_added:
-            store.bulk_extend(_quads(added))
-        store.flush()
-        counts = _graph_counts(store)
-        del store
         return StoreFill(counts, (n_removed, n_added)) if counts == expected else None
     finally:
         removed.unlink(missing_ok=True)
