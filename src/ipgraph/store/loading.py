@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from ipgraph.store.dumps import split_graph
+
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
@@ -124,7 +126,7 @@ def _difference(old: Path, new: Path, removed: BinaryIO, added: BinaryIO) -> tup
                 continue
             else:
                 x = a.readline()
-            graph = y[y.rindex(b" <", 0, len(y) - 3) + 2 : y.rindex(b">")]
+            graph = split_graph(y)[1]
             per_graph[graph] = per_graph.get(graph, 0) + 1
             y = b.readline()
     return n_removed, n_added, {g.decode("utf-8"): n for g, n in sorted(per_graph.items())}
