@@ -57,8 +57,11 @@ def _count(text: str) -> int:
     return value
 
 
+_MAX_SECONDS = 7 * 24 * 3600
+
+
 def _seconds(text: str) -> float:
-    """A positive, finite number of seconds.
+    """A positive number of seconds, at most a week.
 
     >>> _seconds("2.5")
     2.5
@@ -71,6 +74,8 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"seconds must be a positive number, not {text!r}")
+    if value > _MAX_SECONDS:  # the socket and clock calls overflow long before 1e308
+        raise argparse.ArgumentTypeError(f"seconds must be at most {_MAX_SECONDS:,} (a week), not {text!r}")
     return value
 
 
