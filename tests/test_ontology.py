@@ -231,6 +231,42 @@ def test_health_queries_run_on_a_dataset(ontology: Graph) -> None:
     assert checks["undeclared-property-violation"].focus.endswith("/jurisdicton")
 
 
+def test_health_queries_see_every_term_as_rdflib_writes_it() -> None:
+    """The store the health queries run on is written term by term, not by rdflib's serializer: the same triples
+    (awkward literals, language tags, datatypes, blank nodes across graphs) must arrive."""
+    import pyoxigraph
+    from rdflib import BNode, Dataset
+
+    from ipgraph.checks.graph_checks import _oxigraph_store
+
+    ds = Dataset()
+    node, other = BNode(), BNode()
+    x = URIRef("https://w3id.org/ipgraph/id/inst/x")
+    facts = ds.graph(URIRef("https://w3id.org/ipgraph/graph/facts"))
+    prov = ds.graph(URIRef("https://w3id.org/ipgraph/graph/provenance"))
+    for value in (
+        Literal('a "quoted"\nline\r with \\ and \t tab'),
+        Literal("上海市人民检察院", lang="zh"),
+        Literal("12", datatype=URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")),
+        Literal("1.50", datatype=URIRef("http://www.w3.org/2001/XMLSchema#decimal")),
+        Literal("𝔘 outside the basic plane"),
+    ):
+        facts.add((x, RDFS.label, value))
+    facts.add((x, RDFS.seeAlso, node))
+    prov.add((node, RDFS.seeAlso, other))
+    union = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    written = union.serialize(format="nt", encoding="utf-8")
+    parsed = pyoxigraph.parse(written, format=pyoxigraph.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
+    reference = pyoxigraph.Store()  # a store keeps numbers by value (1.50 and 1.5 are one literal), so compare stores
+    reference.extend(parsed)
+    expected = {q.triple for q in reference}
+    assert {q.triple for q in _oxigraph_store(ds)} == expected  # blank nodes keep rdflib's labels
+    assert len(expected) == 7
+    assert pyoxigraph.BlankNode(str(node)) in {t.subject for t in expected}
+
+
 # --------------------------------------------------------------------------------------- OWL reasoning
 
 

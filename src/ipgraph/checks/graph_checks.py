@@ -21,6 +21,7 @@ The SHACL engines and owlready2 are imported inside the functions that need them
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import shutil
@@ -50,6 +51,7 @@ __all__ = [
     "check_owl_consistency",
     "find_java",
     "query_header",
+    "run_checks",
     "run_health_queries",
     "run_shacl",
 ]
@@ -237,12 +239,39 @@ def _rows_oxigraph(store: Any, query: str) -> Iterator[tuple[str, str | None]]:
         yield term_text, (None if message is None else str(message.value))
 
 
+def _is_store(data: object) -> bool:
+    """Whether ``data`` is already a pyoxigraph store (made by :func:`_oxigraph_store`)."""
+    import sys
+
+    module = sys.modules.get("pyoxigraph")
+    return module is not None and isinstance(data, module.Store)
+
+
 def _oxigraph_store(graph: Graph) -> Any:
+    """An in-memory pyoxigraph store of every triple of ``graph`` (a Dataset's graphs merged).
+
+    The N-Triples are written term by term (each term once) rather than by rdflib's serializer: a third of the
+    time for one report's data (0.03 s against 0.1 s). Blank nodes keep rdflib's labels, so that a check names a
+    blank node as the SHACL results and the build's list of a report's nodes do.
+    """
     import pyoxigraph
 
+    from ipgraph.model.dataset import nt_term
+
+    written: dict[Node, str] = {}
+
+    def term(node: Node) -> str:
+        text = written.get(node)
+        if text is None:
+            text = written[node] = f"_:{node}" if isinstance(node, BNode) else nt_term(node)
+        return text
+
+    triples = (
+        ((s, p, o) for s, p, o, _ in graph.quads((None, None, None, None))) if isinstance(graph, Dataset) else graph
+    )
+    data = "".join(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples).encode("utf-8")
     store = pyoxigraph.Store()
-    data = _union_graph(graph).serialize(format="nt", encoding="utf-8")
-    store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.extend(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES, rename_blank_nodes=False))
     return store
 
 
@@ -277,7 +306,7 @@ def run_health_queries(graph: Graph | Dataset, checks_dir: Path, *, engine: Engi
     ['no-label-violation: <http://example.org/A> Class without a label']
     """
     files = _query_files(checks_dir)
-    store = _oxigraph_store(graph) if engine == "oxigraph" else None
+    store = (graph if _is_store(graph) else _oxigraph_store(graph)) if engine == "oxigraph" else None
     violations: list[Violation] = []
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -315,6 +344,12 @@ def _short(node: Node | None, graph: Graph) -> str | None:
 ShaclEngine = TypingLiteral["turbo", "pyshacl"]
 
 
+@functools.lru_cache(maxsize=4)
+def _shapes_graph(path: Path, mtime_ns: int, size: int) -> Graph:
+    """The shapes file parsed once (a build checks every report with it); a changed file is parsed again."""
+    return Graph().parse(path, format="turtle")
+
+
 def run_shacl(
     data: Graph, shapes_path: Path, ontology: Graph | None = None, *, engine: ShaclEngine = "turbo"
 ) -> list[Violation]:
@@ -350,7 +385,8 @@ def run_shacl(
 
     shacl_engine: Any = importlib.import_module("pyshacl_turbo" if engine == "turbo" else "pyshacl")
 
-    shapes = Graph().parse(shapes_path, format="turtle")
+    stat = shapes_path.stat()
+    shapes = _shapes_graph(shapes_path, stat.st_mtime_ns, stat.st_size)
     if ontology is None and type(data) is Graph:
         working = data
     else:
@@ -396,6 +432,28 @@ def run_shacl(
             )
         )
     return sorted(violations)
+
+
+def run_checks(
+    data: Graph, checks_dir: Path, shapes_path: Path, store: Any = None
+) -> tuple[list[Violation], list[Violation]]:
+    """The health queries and the SHACL shapes on the same data: ``(health violations, shape violations)``.
+
+    ``store``: a pyoxigraph store holding the same triples as ``data`` (the caller's, when it has one made more
+    cheaply), on which the health queries run; by default one is written from ``data``.
+
+    The shapes are checked in a second thread while the queries run: pyoxigraph and pySHACL-Turbo do most of their
+    work outside the interpreter lock and both only read ``data`` (one report: 0.38 s one after the other,
+    0.28 s together).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    if store is None:
+        store = _oxigraph_store(data)  # written before the second thread starts: only the shapes read ``data`` then
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        shapes = pool.submit(run_shacl, data, shapes_path, None)
+        health = run_health_queries(store, checks_dir)
+        return health, shapes.result()
 
 
 # -------------------------------------------------------------------------------------------- OWL reasoning

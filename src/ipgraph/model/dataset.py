@@ -69,12 +69,19 @@ def canonical_nquads(ds: Dataset) -> str:
         if any(isinstance(t, BNode) for triple in g for t in triple):
             graph = to_canonical_graph(g)
         for s, p, o in graph:
-            lines.append(f"{_nt(s)} {_nt(p)} {_nt(o)} <{g.identifier}> .")
+            lines.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} <{g.identifier}> .")
     lines.sort()
     return "\n".join(lines) + "\n"
 
 
-def _nt(term: object) -> str:
+def nt_term(term: object) -> str:
+    """An rdflib term written as in N-Triples (a blank node keeps its label, prefixed ``b`` unless it is a
+    canonical ``c…`` label).
+
+    >>> from rdflib import Literal, URIRef
+    >>> nt_term(URIRef("https://w3id.org/ipgraph/id/x")), nt_term(Literal('say "hi"', lang="en"))
+    ('<https://w3id.org/ipgraph/id/x>', '"say \\\\"hi\\\\""@en')
+    """
     from rdflib import Literal, URIRef
 
     if isinstance(term, URIRef):

@@ -13,7 +13,7 @@ import hashlib
 import heapq
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,7 @@ class PartContext:
         self.index = OntologyIndex.of(self.ontology)
         self.structure = Structure.from_graph(self.ontology)
         self.structure_triples: list[tuple[Any, Any, Any]] = [t for t in self.ontology if t[1] in _STRUCTURE]
+        self._structure_nt: bytes | None = None
         self.known: dict[URIRef, str] = {}
         self.definer: dict[URIRef, str] = {}  # identifier -> the part that defines it
         self.types: dict[URIRef, tuple[URIRef, ...]] = {}
@@ -186,6 +187,15 @@ class PartContext:
         for name in (GRAPH_FACTS, GRAPH_PROVENANCE):
             out += list(self.base.graph(name))
         return out
+
+    def structure_ntriples(self) -> bytes:
+        """The triples of :meth:`shacl_base` as N-Triples, written once per build."""
+        if self._structure_nt is None:
+            from ipgraph.model.dataset import nt_term
+
+            lines = (f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self.structure_triples)
+            self._structure_nt = "".join(lines).encode("utf-8")
+        return self._structure_nt
 
     def shared_digest(self, uses: Iterable[str]) -> str:
         """A digest of how the shared data describes the entities of ``uses`` that it defines."""
@@ -247,16 +257,19 @@ def build_part(ctx: PartContext, folder: Path, digest: str, out: Path, validate:
     info.derived = sorted({key_digest(sorted({**d.dims, "entity": "_"}.items())) for d in engine.derived})
     t2 = time.perf_counter()
     own = {URIRef(i) for i in info.entities}
-    info.uses = sorted(str(n) for n in _identifiers(result.dataset) if n in ctx.known and n not in own)
+    identifiers = _identifiers(result.dataset)  # after derivation: a derived figure may name a shared period
+    info.uses = sorted(str(n) for n in identifiers if n in ctx.known and n not in own)
     info.shared = ctx.shared_digest(info.uses)
+    resolved = time.perf_counter()  # what it uses of other parts is resolution, timed with reading
+    text = canonical_nquads(result.dataset)  # the part, written below; the checks read it too
+    written = time.perf_counter()
     problems: list[str] = []
     if validate and not info.pending:
-        problems = validate_part(ctx, result.dataset, own)
+        problems = validate_part(ctx, result.dataset, own, identifiers, text)
     info.validated = validate and not info.pending
     t3 = time.perf_counter()
-    text = canonical_nquads(result.dataset)
     (out / f"{report.id}.nq").write_text(text, encoding="utf-8")
-    info.seconds = {"read+resolve": t1 - t0, "derive": t2 - t1, "validate": t3 - t2}
+    info.seconds = {"read+resolve": (t1 - t0) + (resolved - t2), "derive": t2 - t1, "validate": t3 - written}
     return info, problems
 
 
@@ -270,26 +283,72 @@ def _identifiers(ds: Dataset) -> set[URIRef]:
     return found
 
 
-def validate_part(ctx: PartContext, ds: Dataset, own: set[URIRef]) -> list[str]:
+def validate_part(
+    ctx: PartContext,
+    ds: Dataset,
+    own: set[URIRef],
+    identifiers: set[URIRef] | None = None,
+    nquads: str | None = None,
+) -> list[str]:
     """The shape and health-query violations of one report's nodes.
 
     The report is checked together with the ontology's structure and the classes of the shared and other reports'
     entities it uses (so the check of one report does not grow with the number of reports); violations of nodes
     that are not the report's own (the ontology's terms, the shared data, other reports' entities, which lack here
-    what their own part gives them) are left to their own checks.
+    what their own part gives them) are left to their own checks. ``identifiers``: the ipgraph identifiers the
+    report names; ``nquads``: the part's canonical N-Quads (when the caller has them already).
     """
-    data = Graph()
-    for triple in ctx.shacl_base():
-        data.add(triple)
+    data = _check_graph()
+    data.addN((s, p, o, data) for s, p, o in ctx.shacl_base())
     mine: set[str] = set()
-    for name in (GRAPH_FACTS, GRAPH_PROVENANCE, GRAPH_DERIVED):
-        for s, p, o in ds.graph(name):
-            data.add((s, p, o))
-            mine.add(f"_:{s}" if isinstance(s, BNode) else str(s))
-    for iri in _identifiers(ds):
-        for cls in ctx.types.get(iri, ()):
-            data.add((iri, RDF.type, cls))
-    return _violations(data, {m for m in mine if not _foreign(ctx, URIRef(m), own)})
+    graphs = (GRAPH_FACTS, GRAPH_PROVENANCE, GRAPH_DERIVED)
+    for name in graphs:
+        graph = ds.graph(name)
+        data.addN((s, p, o, data) for s, p, o in graph)
+        mine.update(f"_:{s}" if isinstance(s, BNode) else str(s) for s in graph.subjects(unique=True))
+    types = [
+        (iri, cls)
+        for iri in (_identifiers(ds) if identifiers is None else identifiers)
+        for cls in ctx.types.get(iri, ())
+    ]
+    data.addN((iri, RDF.type, cls, data) for iri, cls in types)
+    store = None
+    if (
+        nquads is not None
+        and "_:" not in nquads  # a literal with "_:" only costs the slower way
+        and {g.identifier for g in ds.graphs() if len(g)} <= set(graphs)
+    ):
+        # The health queries' store straight from the part's N-Quads (no blank node, whose canonical label would
+        # differ from the one the shapes report): 0.01 s against 0.08 s written from rdflib for one report.
+        store = _store(
+            ctx.structure_ntriples(),
+            nquads.encode("utf-8"),
+            "".join(f"<{i}> <{RDF.type}> <{c}> .\n" for i, c in types).encode("utf-8"),
+        )
+
+    def concerns_the_report(focus: str) -> bool:
+        """Its own nodes, and any identifier that is neither the ontology's nor another part's (a misspelt
+        property, a class or code it names that nothing defines)."""
+        return focus in mine if focus.startswith("_:") else not _foreign(ctx, URIRef(focus), own)
+
+    return _violations(data, concerns_the_report, store)
+
+
+def _store(*documents: bytes) -> Any:
+    """An in-memory pyoxigraph store of N-Triples or N-Quads documents (each graph's triples queried as one; blank
+    nodes get new labels)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    for document in documents:
+        store.load(document, format=pyoxigraph.RdfFormat.N_QUADS)
+    return store
+
+
+def _check_graph() -> Graph:
+    """An empty graph for the checks, on rdflib's store without per-graph indexes: filled about twice as fast
+    as the default store (0.06 s against 0.12 s for one report), and checked the same."""
+    return Graph(store="SimpleMemory")
 
 
 def _foreign(ctx: PartContext, node: URIRef, own: set[URIRef]) -> bool:
@@ -298,24 +357,23 @@ def _foreign(ctx: PartContext, node: URIRef, own: set[URIRef]) -> bool:
     return (node in ctx.known and node not in own) or node in ctx.index.subjects
 
 
-def _violations(data: Graph, focus: set[str]) -> list[str]:
-    from ipgraph.checks.graph_checks import run_health_queries, run_shacl
+def _violations(data: Graph, concerned: Callable[[str], bool], store: Any = None) -> list[str]:
+    """The violations of ``data`` whose focus node is ``concerned`` (or that have none)."""
+    from ipgraph.checks.graph_checks import run_checks
     from ipgraph.checks.validate import CHECKS_DIR, SHAPES
 
-    found = [f"health queries: {v}" for v in run_health_queries(data, CHECKS_DIR) if v.focus in focus or not v.focus]
-    found += [f"SHACL shapes: {v}" for v in run_shacl(data, SHAPES, None) if v.focus in focus or not v.focus]
+    health, shapes = run_checks(data, CHECKS_DIR, SHAPES, store)
+    found = [f"health queries: {v}" for v in health if not v.focus or concerned(v.focus)]
+    found += [f"SHACL shapes: {v}" for v in shapes if not v.focus or concerned(v.focus)]
     return found
 
 
 def validate_base(ctx: PartContext) -> list[str]:
-    """The shape and health-query violations of the ontology and the shared data."""
-    data = Graph()
-    for triple in ctx.shacl_base(whole=True):
-        data.add(triple)
-    focus = {str(s) for s in data.subjects() if isinstance(s, URIRef)} | {
-        f"_:{s}" for s in data.subjects() if isinstance(s, BNode)
-    }
-    return _violations(data, focus)
+    """The shape and health-query violations of the ontology and the shared data (all of them: no report is read
+    yet, so every node is theirs)."""
+    data = _check_graph()
+    data.addN((s, p, o, data) for s, p, o in ctx.shacl_base(whole=True))
+    return _violations(data, lambda focus: True)
 
 
 def load_part(path: Path) -> Dataset:
