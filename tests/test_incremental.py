@@ -216,3 +216,12 @@ def test_a_parts_checks_find_the_same_violations_from_its_nquads_as_from_its_gra
     found = "\n".join(quick)
     assert "naming-violation" in found and "Bad_Name" in found
     assert "undeclared-property-violation" in found and "jurisdicton" in found and "undeclaredThing" in found
+
+
+def test_the_ontology_named_by_a_relative_path_does_not_make_every_part_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "build"
+    build(DATA, out, ONTOLOGY.resolve(), validate=False)
+    monkeypatch.chdir(ONTOLOGY.parent)
+    assert build(DATA, out, Path(ONTOLOGY.name), validate=False).reused == 1

@@ -114,10 +114,11 @@ def code_digest() -> str:
 
 
 def files_digest(paths: Iterable[Path], seed: str = "") -> str:
-    """A digest of files' names and bytes (regular files only, within the size limit)."""
+    """A digest of files' names and bytes (regular files only, within the size limit); a file is named by its
+    absolute path, so that ``ontology/ipgraph.ttl`` and ``./ontology/ipgraph.ttl`` give the same digest."""
     h = hashlib.sha256(seed.encode())
     for path in paths:
-        h.update(str(path).encode() + b"\0")
+        h.update(str(Path(os.path.abspath(path))).encode() + b"\0")
         try:
             h.update(hashlib.sha256(read_bytes(path, _FILE_LIMIT, "an input file")).digest())
         except (OSError, InputError) as exc:  # the reader of that file says what is wrong with it, in its words
