@@ -82,3 +82,53 @@ def test_report_level_query_takes_report(path: Path) -> None:
         assert takes[0].default is None, "with no report given, a query answers for every report"
     if takes:
         assert re.search(r"SELECT\s+(DISTINCT\s+)?\?report\b", query.text), "the report column comes first"
+
+
+def test_a_parameter_is_bound_inside_the_sub_selects_that_pass_it_out() -> None:
+    """A sub-SELECT runs before the pattern around it: a report bound only at the top would make it compute every
+    report's rows. It is bound where the sub-SELECT projects it as it is, not where an AS computes it."""
+    import pyoxigraph as ox
+
+    from ipgraph.store.embedded import bind_values
+
+    text = (
+        "SELECT ?report ?n WHERE { { SELECT ?report ?x WHERE { ?x <p> ?report } } "
+        '{ SELECT (COUNT(*) AS ?report) WHERE { ?y <q> "} SELECT ?report {" } } }'
+    )
+    bound = bind_values(text, {"report": ox.NamedNode("https://w3id.org/ipgraph/id/report/a")})
+    values = "VALUES (?report) { (<https://w3id.org/ipgraph/id/report/a>) }"
+    assert bound.count(values) == 2
+    assert bound.index(values) < bound.index("{ SELECT ?report ?x")
+    assert "WHERE { " + values + " ?x <p> ?report }" in bound
+    assert '"} SELECT ?report {"' in bound  # a string is not a query
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cq-20-implied-2022-counts",
+        "perpetrators-per-case",
+        "criminal-cases-by-charge",
+        "parts-of-totals",
+        "fastest-growing-categories",
+    ],
+)
+def test_figures_paired_in_sub_selects_give_a_report_its_rows_among_all(name: str, combined_store: ox.Store) -> None:
+    """The queries that pair a report's figures in sub-SELECTs: asked of one report (the parameter bound inside
+    them), the rows that report has when every report is asked."""
+    from ipgraph.query.ask import bind
+    from ipgraph.query.catalog import load_catalog
+
+    q = load_catalog([ROOT / "queries"])[name]
+    defaults = {p.name: (p.type, p.default) for p in q.params}
+    every = run_query(combined_store, q.text, bind(defaults, {}, catalog=True))  # type: ignore[arg-type]
+    assert isinstance(every, SelectResult)
+    reports = {str(row["report"]) for row in every.rows}
+    assert reports, "the combined build should give these figures"
+    for report in sorted(reports):
+        rid = report.rsplit("/", 1)[-1].rstrip(">")
+        one = run_query(  # type: ignore[arg-type]
+            combined_store, q.text, bind({**defaults, "report": ("report", rid)}, {}, catalog=True)
+        )
+        assert isinstance(one, SelectResult)
+        assert sorted(map(str, one.rows)) == sorted(str(r) for r in every.rows if str(r["report"]) == report)

@@ -173,9 +173,77 @@ def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) ->
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise InputError(f"not a variable name: {name!r}")
     at = _top_group_start(text)
-    names = " ".join(f"?{k}" for k in bindings)
-    values = " ".join(str(v) for v in bindings.values())
-    return f"{text[:at]} VALUES ({names}) {{ ({values}) }}{text[at:]}"
+    inserts = [(at, list(bindings))]
+    for group, projected in _subselect_groups(text, at):  # each sub-SELECT that passes a bound variable out
+        names = [k for k in bindings if k in projected]
+        if names:
+            inserts.append((group, names))
+    for offset, names in sorted(inserts, reverse=True):
+        head = " ".join(f"?{k}" for k in names)
+        values = " ".join(str(bindings[k]) for k in names)
+        text = f"{text[:offset]} VALUES ({head}) {{ ({values}) }}{text[offset:]}"
+    return text
+
+
+def _subselect_groups(text: str, start: int) -> list[tuple[int, set[str]]]:
+    """The sub-SELECTs after ``start``: the offset just past the ``{`` of each one's WHERE group, and the variables
+    it projects as they are (not those an ``AS`` computes).
+
+    A sub-SELECT is evaluated before the pattern around it, so a parameter bound only at the top would reach it
+    after it has computed its rows for every value; bound inside too (the same rows in the end, since the top
+    joins on the variable), it computes only the rows asked for.
+
+    >>> q = "SELECT * WHERE { { SELECT ?r ?x (COUNT(*) AS ?n) WHERE { ?x ?p ?r } GROUP BY ?r ?x } }"
+    >>> [(q[at:at + 10], sorted(names)) for at, names in _subselect_groups(q, q.index("{") + 1)]
+    [(' ?x ?p ?r ', ['r', 'x'])]
+    """
+    found: list[tuple[int, set[str]]] = []
+    tokens = list(_tokens(text, start))
+    for k, (_, word) in enumerate(tokens):
+        if word.upper() != "SELECT":
+            continue
+        projected: set[str] = set()
+        depth = 0
+        for offset, token in tokens[k + 1 :]:
+            if token == "(":
+                depth += 1
+            elif token == ")":
+                depth -= 1
+            elif token == "{":
+                found.append((offset + 1, projected))
+                break
+            elif depth == 0 and token[0] in "?$":
+                projected.add(token[1:])
+    return found
+
+
+def _tokens(text: str, start: int) -> Iterator[tuple[int, str]]:
+    """The words, variables and brackets of a query from ``start``, with their offsets (comments, strings and IRIs
+    skipped)."""
+    i, n = start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j + 1
+        elif ch == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
+            i = text.index(">", i) + 1
+        elif ch in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+        elif ch in "{}()":
+            yield i, ch
+            i += 1
+        elif ch.isalpha() or ch in "?$":
+            m = re.match(r"[?$]?[A-Za-z_0-9]+", text[i:])
+            word = m.group(0) if m else ch
+            yield i, word
+            i += len(word)
+        else:
+            i += 1
 
 
 def _analysis(text: str) -> Any:
