@@ -263,3 +263,24 @@ def test_a_store_that_takes_the_swap_but_does_not_answer_in_time_is_reported_as_
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1, err
     assert "did not answer within 1 s" in err and "may still complete it" in err
+
+
+@pytest.mark.parametrize(
+    ("ctype", "body"),
+    [
+        ("application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"ty'),
+        ("application/sparql-results+json", b"[1, 2]"),
+        ("application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": 3}]}}'),
+        ("application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bindings": [7]}}'),
+        ("application/sparql-results+json", b"\xff\xfe not utf-8"),
+        ("text/turtle", b"<http://example.org/s> <http://example.org/p> "),
+        ("application/n-triples", b'<s> <p> "unterminated .\n'),
+    ],
+)
+def test_an_answer_cut_short_or_malformed_is_one_line(ctype: str, body: bytes) -> None:
+    """Oxigraph server stops a query at its --timeout-s after sending the first rows: the answer is cut short."""
+    from ipgraph.store.remote import RemoteError, parse_results
+
+    with pytest.raises(RemoteError) as caught:
+        parse_results(ctype, body)
+    assert "\n" not in caught.value.message and "not valid" in caught.value.message

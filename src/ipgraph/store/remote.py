@@ -212,15 +212,38 @@ def terms_from_json(b: Mapping[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Li
 
 
 def parse_results(ctype: str, data: bytes) -> Any:
-    """SELECT → SelectResult, ASK → bool, anything RDF → list of triples."""
+    """SELECT → SelectResult, ASK → bool, anything RDF → list of triples.
+
+    An answer that cannot be read (cut short: Oxigraph server sends a query's first rows and stops at its time
+    limit; or not what its content type says) is a :class:`RemoteError`, one line.
+
+    >>> try:
+    ...     parse_results("application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": {"bindings": [{')
+    ... except RemoteError as exc:
+    ...     print(exc.message)  # doctest: +ELLIPSIS
+    the endpoint's answer is not valid application/sparql-results+json (...): it may have been cut short at a time limit
+    """
+    media = ctype.split(";")[0].strip().lower()
+    try:
+        return _parse_results(media, data)
+    except (ValueError, TypeError, KeyError, AttributeError, SyntaxError, OSError) as exc:
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise RemoteError(
+            f"the endpoint's answer is not valid {media or 'content'} ({why}): it may have been cut short at a time "
+            "limit"
+        ) from None
+
+
+def _parse_results(media: str, data: bytes) -> Any:
     from ipgraph.store.embedded import SelectResult
 
-    media = ctype.split(";")[0].strip().lower()
     if "json" in media and "ld+json" not in media:
         doc = json.loads(data.decode("utf-8"))
+        if not isinstance(doc, dict):
+            raise ValueError("not a JSON object")
         if "boolean" in doc:
             return bool(doc["boolean"])
-        variables = list(doc.get("head", {}).get("vars", []))
+        variables = [str(v) for v in doc.get("head", {}).get("vars", [])]
         rows = [
             {v: (terms_from_json(b[v]) if v in b else None) for v in variables}
             for b in doc.get("results", {}).get("bindings", [])
