@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             shown = [f"{x:.2f} s" if x is not None else "no answer" for x in (remote_s, local_s)]
-            print(f"  {name:<60} server {shown[0]:>10}, embedded {shown[1]:>10}", flush=True)
+            print(f"  {name:<55} server {shown[0]:>10}, embedded {shown[1]:>10}", flush=True)
         local.close()
         done = [q for q in queries if q["remote_s"] is not None and q["local_s"] is not None]
         remote_total = sum(q["remote_s"] for q in done)
