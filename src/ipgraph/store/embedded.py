@@ -123,35 +123,17 @@ def _top_group_start(text: str) -> int:
     >>> q[_top_group_start(q):].strip()
     '?s ?p ?o }'
     """
-    i, n = 0, len(text)
     depth = 0
     skip_template = re.search(r"\bCONSTRUCT\s*\{", _strip_comments(text), re.IGNORECASE) is not None
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if ch == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
-            i = text.index(">", i) + 1
-            continue
-        if ch in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else ch
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if ch == "{":
-            if skip_template:
-                depth += 1
-            else:
-                return i + 1
-        elif ch == "}" and skip_template:
+    for offset, token in _tokens(text, 0):
+        if token == "{":
+            if not skip_template:
+                return offset + 1
+            depth += 1
+        elif token == "}" and skip_template:
             depth -= 1
             if depth == 0:
                 skip_template = False
-        i += 1
     raise InputError("the query has no WHERE group to bind parameters in")
 
 
