@@ -192,10 +192,9 @@ class PartContext:
     def structure_ntriples(self) -> bytes:
         """The triples of :meth:`shacl_base` as N-Triples, written once per build."""
         if self._structure_nt is None:
-            from ipgraph.model.dataset import nt_term
+            from ipgraph.checks.graph_checks import ntriples
 
-            lines = (f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in self.structure_triples)
-            self._structure_nt = "".join(lines).encode("utf-8")
+            self._structure_nt = ntriples(self.structure_triples)
         return self._structure_nt
 
     def shared_digest(self, uses: Iterable[str]) -> str:
