@@ -70,10 +70,12 @@ def rows_of(result: Any) -> int:
 
 _WORKER = """
 import json, sys, time
+sys.path.insert(0, sys.argv[2])
+from bench_push import rows_of
 from ipgraph import resources
 from ipgraph.query.ask import bind
 from ipgraph.query.catalog import load_catalog
-from ipgraph.store.embedded import SelectResult, open_store, run_query
+from ipgraph.store.embedded import open_store, run_query
 store, catalog = open_store(sys.argv[1]), load_catalog([resources.queries_dir()])
 print("ready", flush=True)
 for line in sys.stdin:
@@ -82,10 +84,7 @@ for line in sys.stdin:
     t = time.perf_counter()
     result = run_query(store, q.text, bindings)
     seconds = time.perf_counter() - t
-    if isinstance(result, SelectResult):
-        rows = len(result.rows)
-    else:
-        rows = int(result) if isinstance(result, bool) else len(result)
+    rows = rows_of(result)
     print(json.dumps([seconds, rows]), flush=True)
 """
 
@@ -100,7 +99,7 @@ class LocalWorker:
 
     def _start(self) -> subprocess.Popen[str]:
         proc = subprocess.Popen(
-            [sys.executable, "-c", _WORKER, str(self.build)],
+            [sys.executable, "-c", _WORKER, str(self.build), str(HERE)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
