@@ -156,3 +156,12 @@ def test_federation_is_refused_unless_allowed(built: Path, capsys: pytest.Captur
     with pytest.raises(TimeoutError):
         listener.accept()  # nothing connected
     listener.close()
+
+
+def test_a_huge_value_echoed_in_an_error_stays_one_short_line(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        ["query", "cq-20-implied-2022-counts", "--build", str(built), "--param", "report=" + "a" * 100_000], capsys
+    )
+    assert code == 2
+    assert err.count("\n") == 1 and len(err) < 1100
+    assert err.startswith("ipgraph: error: no report 'aaa") and err.rstrip().endswith("…")

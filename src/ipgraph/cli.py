@@ -445,12 +445,19 @@ def _dispatch(argv: list[str]) -> int:
     return func(args)
 
 
+#: The longest error line printed (characters); the rest is cut with " …".
+_MESSAGE_LIMIT = 1000
+
+
 def _run(func: Callable[[Any], int], args: object) -> int:
     """Run ``func``: an IpgraphError is its one line; any other exception is a bug (one line, traceback to a file)."""
     try:
         return func(args)
     except IpgraphError as exc:
-        print(f"ipgraph: error: {' '.join(str(exc).splitlines())}", file=sys.stderr)
+        line = " ".join(str(exc).splitlines())
+        if len(line) > _MESSAGE_LIMIT:  # a huge value echoed back (a 100,000-character report id) stays one short line
+            line = line[:_MESSAGE_LIMIT] + " …"
+        print(f"ipgraph: error: {line}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
